@@ -1,0 +1,1 @@
+"""Qoldau: psychosocial-support answers for Kazakhstan in Kazakh, Russian and English."""

@@ -1,0 +1,1 @@
+"""The knowledge base: YAML files in, an immutable snapshot out."""

@@ -1,0 +1,90 @@
+"""The loaded knowledge base: immutable, with its search index built once."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from bot.knowledge.model import Section
+from bot.language import Lang
+
+if TYPE_CHECKING:
+    from bot.language.detect import Lexicon
+    from bot.matching.index import MatchIndex
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where something stands in the knowledge files."""
+
+    path: str
+    line: int
+    column: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True)
+class TopicText:
+    """A topic in one language, its answer rendered to Telegram HTML."""
+
+    title: str
+    answer: str
+    examples: tuple[str, ...]
+    keywords: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Topic:
+    """One topic of the knowledge base."""
+
+    id: str
+    section: Section
+    texts: Mapping[Lang, TopicText]
+    related: tuple[str, ...]
+    sources: tuple[str, ...]
+    crisis: bool
+    location: Location
+
+
+@dataclass(frozen=True)
+class Hotline:
+    """A line or site of the registry."""
+
+    id: str
+    number: str | None
+    whatsapp: str | None
+    site: str | None
+    name: Mapping[Lang, str]
+    note: Mapping[Lang, str] | None
+    in_menu: bool
+
+
+@dataclass(frozen=True)
+class CrisisReply:
+    """The crisis reply per language (Telegram HTML) and the topics its buttons open."""
+
+    texts: Mapping[Lang, str]
+    buttons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    """An immutable snapshot of the knowledge files; a reload builds a new one."""
+
+    topics: Mapping[str, Topic]
+    hotlines: tuple[Hotline, ...]
+    crisis: CrisisReply
+    index: MatchIndex
+    lexicon: Lexicon
+    directory: str
+
+    def topic(self, topic_id: str) -> Topic:
+        """Return a topic by id (KeyError if there is none)."""
+        return self.topics[topic_id]
+
+    def section(self, section: Section) -> tuple[Topic, ...]:
+        """Topics listed under a menu section, in file order."""
+        return tuple(t for t in self.topics.values() if t.section == section)

@@ -1,0 +1,416 @@
+"""Load the knowledge files into an immutable `KnowledgeBase`, or list every problem at once.
+
+Each problem names the file, line and column, and says what to fix, because the people who edit
+these files are psychologists and programme staff, not programmers.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from bot.knowledge import markup
+from bot.knowledge.base import (
+    CrisisReply,
+    Hotline,
+    KnowledgeBase,
+    Location,
+    Topic,
+    TopicText,
+)
+from bot.knowledge.hotlines import by_id, fill
+from bot.knowledge.model import (
+    CrisisFileModel,
+    CrisisModel,
+    HotlineModel,
+    HotlinesFileModel,
+    TopicFileModel,
+    TopicModel,
+)
+from bot.language import LANGS, Lang
+from bot.language.normalize import fold
+
+YamlPath = tuple[str | int, ...]
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """A problem in a knowledge file, printed as `path:line:column: message`."""
+
+    path: str
+    line: int
+    column: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}: {self.message}"
+
+
+class KnowledgeError(Exception):
+    """The knowledge files have problems; `problems` lists them all."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = tuple(sorted(problems))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+@dataclass
+class _Document:
+    """One parsed file: its data and where each value stands."""
+
+    path: str
+    data: Any
+    nodes: dict[YamlPath, yaml.Node] = field(default_factory=dict)
+    keys: dict[YamlPath, yaml.Node] = field(default_factory=dict)
+
+    def where(self, path: YamlPath, *, key: bool = False) -> tuple[int, int]:
+        """Line and column (1-based) of a value, or of its key; the nearest parent if absent."""
+        table = self.keys if key else self.nodes
+        while path:
+            node = table.get(path) or self.nodes.get(path)
+            if node is not None:
+                return node.start_mark.line + 1, node.start_mark.column + 1
+            path = path[:-1]
+        node = self.nodes.get(())
+        return (node.start_mark.line + 1, node.start_mark.column + 1) if node else (1, 1)
+
+    def where_in_text(self, path: YamlPath, offset: int) -> tuple[int, int]:
+        """Line and column of a character inside a string value (block scalars included)."""
+        node = self.nodes.get(path)
+        if not isinstance(node, yaml.ScalarNode):
+            return self.where(path)
+        before = str(node.value)[:offset]
+        lines_before = before.count("\n")
+        if node.style in ("|", ">"):
+            # The text starts on the line after the indicator, at the block's indentation.
+            indent = _block_indent(node)
+            column = len(before) - (before.rfind("\n") + 1) + indent + 1
+            return node.start_mark.line + 2 + lines_before, column
+        if lines_before:
+            return node.start_mark.line + 1 + lines_before, 1
+        quote = 1 if node.style in ("'", '"') else 0
+        return node.start_mark.line + 1, node.start_mark.column + 1 + quote + offset
+
+    def problem(self, path: YamlPath, message: str, *, key: bool = False) -> Problem:
+        """A problem located at a value (or its key)."""
+        line, column = self.where(path, key=key)
+        return Problem(self.path, line, column, message)
+
+
+def _block_indent(node: yaml.ScalarNode) -> int:
+    buffer = node.start_mark.buffer
+    if not buffer:
+        return node.start_mark.column + 2
+    start = buffer.find("\n", node.start_mark.pointer) + 1
+    indent = 0
+    while start + indent < len(buffer) and buffer[start + indent] == " ":
+        indent += 1
+    return indent
+
+
+def _parse(path: Path, shown: str) -> tuple[_Document | None, list[Problem]]:
+    """Parse one YAML file, keeping where every value and key stands."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        return None, [Problem(shown, 1, 1, f"the file is not UTF-8 text ({exc.reason})")]
+    except OSError as exc:
+        return None, [Problem(shown, 1, 1, f"cannot read the file: {exc.strerror}")]
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        what = exc.problem or "the YAML cannot be read"
+        hint = " (check the indentation, and put text with ':' or '#' in quotes)"
+        return None, [Problem(shown, line, column, f"YAML syntax: {what}{hint}")]
+    doc = _Document(shown, None)
+    if root is None:
+        return None, [Problem(shown, 1, 1, "the file is empty")]
+    problems: list[Problem] = []
+    doc.data = _construct(root, (), doc, problems)
+    return doc, problems
+
+
+_SCALARS = yaml.constructor.SafeConstructor()
+
+
+def _construct(node: yaml.Node, path: YamlPath, doc: _Document, problems: list[Problem]) -> Any:
+    doc.nodes[path] = node
+    if isinstance(node, yaml.MappingNode):
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = str(_SCALARS.construct_object(key_node))
+            if key in result:
+                line = key_node.start_mark.line + 1
+                problems.append(Problem(doc.path, line, key_node.start_mark.column + 1,
+                                        f"the key '{key}' appears twice here; keep one"))
+                continue
+            doc.keys[(*path, key)] = key_node
+            result[key] = _construct(value_node, (*path, key), doc, problems)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_construct(item, (*path, i), doc, problems) for i, item in enumerate(node.value)]
+    value = _SCALARS.construct_object(node)
+    # Dates, times and the like mean nothing here: keep them as the text the editor wrote.
+    return value if isinstance(value, str | int | float | bool) or value is None else node.value
+
+
+def _model_for(doc: _Document) -> type[BaseModel] | None:
+    if not isinstance(doc.data, dict):
+        return None
+    if "hotlines" in doc.data:
+        return HotlinesFileModel
+    if "crisis" in doc.data:
+        return CrisisFileModel
+    return TopicFileModel
+
+
+def _explain(error: Mapping[str, Any]) -> str:
+    """Turn a pydantic error into a sentence a moderator can act on."""
+    loc = [str(part) for part in error["loc"] if not str(part).startswith("function-")]
+    where = ".".join(loc)
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    if kind == "missing":
+        return f"missing '{loc[-1]}'" + (f" in {'.'.join(loc[:-1])}" if loc[:-1] else "")
+    if kind == "extra_forbidden":
+        return f"unknown key '{loc[-1]}' (check the spelling; see docs/knowledge-format.md)"
+    if kind == "too_short":
+        actual = ctx.get("actual_length")
+        return f"{where}: needs at least {ctx.get('min_length')} items, has {actual}"
+    if kind == "string_too_long":
+        return f"{where}: at most {ctx.get('max_length')} characters"
+    if kind == "string_too_short":
+        return f"{where}: must not be empty"
+    if kind == "string_pattern_mismatch":
+        return f"{where}: '{error.get('input')}' is not in the right form ({ctx.get('pattern')})"
+    if kind == "literal_error":
+        return f"{where}: must be one of {ctx.get('expected')}"
+    if kind in ("string_type", "list_type", "bool_type", "model_type", "dict_type"):
+        expected = {"string_type": "a text", "list_type": "a list (lines starting with '- ')",
+                    "bool_type": "true or false", "model_type": "a block of keys",
+                    "dict_type": "a block of keys"}[kind]
+        return f"{where}: should be {expected}"
+    return f"{where}: {error['msg']}"
+
+
+def _error_path(error: Mapping[str, Any]) -> YamlPath:
+    return tuple(p for p in error["loc"] if not str(p).startswith("function-"))
+
+
+class _Builder:
+    """Collects validated files, cross-checks them, and builds the snapshot."""
+
+    def __init__(self, directory: str) -> None:
+        self.directory = directory
+        self.problems: list[Problem] = []
+        self.hotlines: list[tuple[_Document, YamlPath, HotlineModel]] = []
+        self.crisis: list[tuple[_Document, CrisisModel]] = []
+        self.topics: list[tuple[_Document, YamlPath, TopicModel, str]] = []
+
+    def add(self, doc: _Document) -> None:
+        model = _model_for(doc)
+        if model is None:
+            self.problems.append(doc.problem((), "the file must be a block of keys: "
+                                                 "'section' and 'topics', 'hotlines' or 'crisis'"))
+            return
+        try:
+            parsed = model.model_validate(doc.data)
+        except ValidationError as exc:
+            for error in exc.errors():
+                path = _error_path(error)
+                is_key = error["type"] == "extra_forbidden"
+                self.problems.append(doc.problem(path, _explain(error), key=is_key))
+            return
+        if isinstance(parsed, HotlinesFileModel):
+            self.hotlines += [(doc, ("hotlines", i), h) for i, h in enumerate(parsed.hotlines)]
+        elif isinstance(parsed, CrisisFileModel):
+            self.crisis.append((doc, parsed.crisis))
+        elif isinstance(parsed, TopicFileModel):
+            self.topics += [(doc, ("topics", i), t, parsed.section)
+                            for i, t in enumerate(parsed.topics)]
+
+    def build(self) -> KnowledgeBase | None:
+        lines = self._hotlines()
+        crisis = self._crisis(lines)
+        topics = self._topics(lines)
+        self._check_references(topics, crisis)
+        if self.problems or crisis is None:
+            return None
+        # Imported here: matching depends on the knowledge types, not the other way round.
+        from bot.language.detect import Lexicon
+        from bot.matching.index import MatchIndex
+
+        frozen = MappingProxyType(topics)
+        lexicon = Lexicon.build({lang: _language_texts(frozen, lang) for lang in LANGS})
+        return KnowledgeBase(
+            topics=frozen,
+            hotlines=tuple(lines.values()),
+            crisis=crisis,
+            index=MatchIndex.build(frozen),
+            lexicon=lexicon,
+            directory=self.directory,
+        )
+
+    def _hotlines(self) -> dict[str, Hotline]:
+        lines: dict[str, Hotline] = {}
+        first: dict[str, str] = {}
+        for doc, path, model in self.hotlines:
+            if model.id in lines:
+                self.problems.append(doc.problem((*path, "id"), f"the line '{model.id}' is "
+                                                 f"already in the registry at {first[model.id]}"))
+                continue
+            if not (model.number or model.site):
+                self.problems.append(doc.problem(path, f"the line '{model.id}' needs a number "
+                                                 "or a site"))
+            line, column = doc.where((*path, "id"))
+            first[model.id] = f"{doc.path}:{line}:{column}"
+            lines[model.id] = Hotline(
+                id=model.id, number=model.number, whatsapp=model.whatsapp, site=model.site,
+                name=MappingProxyType({lang: getattr(model.name, lang) for lang in LANGS}),
+                note=(MappingProxyType({lang: getattr(model.note, lang) for lang in LANGS})
+                      if model.note else None),
+                in_menu=model.in_menu)
+        if not self.hotlines:
+            self.problems.append(Problem(self.directory, 1, 1, "no hotline registry: "
+                                         "add hotlines.yaml with a 'hotlines' list"))
+        return lines
+
+    def _render(self, doc: _Document, path: YamlPath, text: str,
+                lines: Mapping[str, Hotline]) -> str:
+        """Fill placeholders and check the markup and length as Telegram would."""
+        rendered, unknown = fill(text, lines)
+        for item in unknown:
+            line, column = doc.where_in_text(path, item.offset)
+            self.problems.append(Problem(doc.path, line, column, item.message))
+        for issue in markup.problems(text):
+            line, column = doc.where_in_text(path, issue.offset)
+            self.problems.append(Problem(doc.path, line, column, issue.message))
+        length = markup.visible_length(rendered)
+        if length > markup.MESSAGE_LIMIT:
+            self.problems.append(doc.problem(path, f"the answer is {length} characters once "
+                                             f"rendered; Telegram allows {markup.MESSAGE_LIMIT}"))
+        return rendered
+
+    def _crisis(self, lines: Mapping[str, Hotline]) -> CrisisReply | None:
+        if not self.crisis:
+            self.problems.append(Problem(self.directory, 1, 1, "no crisis reply: add "
+                                         "crisis.yaml with a 'crisis' block"))
+            return None
+        for doc, _ in self.crisis[1:]:
+            self.problems.append(doc.problem(("crisis",), "a second crisis reply; keep one",
+                                             key=True))
+        doc, model = self.crisis[0]
+        texts = {lang: self._render(doc, ("crisis", lang), getattr(model, lang), lines)
+                 for lang in LANGS}
+        return CrisisReply(texts=MappingProxyType(texts), buttons=tuple(model.buttons))
+
+    def _topics(self, lines: Mapping[str, Hotline]) -> dict[str, Topic]:
+        topics: dict[str, Topic] = {}
+        examples: dict[str, tuple[str, str]] = {}
+        for doc, path, model, section in self.topics:
+            line, column = doc.where((*path, "id"))
+            if model.id in topics:
+                self.problems.append(doc.problem((*path, "id"), f"the topic id '{model.id}' is "
+                                                 f"already used at {topics[model.id].location}"))
+                continue
+            texts = {}
+            for lang in LANGS:
+                block = getattr(model, lang)
+                answer = self._render(doc, (*path, lang, "answer"), block.answer, lines)
+                for i, example in enumerate(block.examples):
+                    key = fold(example)
+                    if key in examples and examples[key][0] != model.id:
+                        other_topic, other_place = examples[key]
+                        self.problems.append(doc.problem(
+                            (*path, lang, "examples", i),
+                            f"the example '{example}' is also in the topic '{other_topic}' "
+                            f"({other_place}); an example belongs to one topic"))
+                    elif key not in examples:
+                        ex_line, ex_col = doc.where((*path, lang, "examples", i))
+                        examples[key] = (model.id, f"{doc.path}:{ex_line}:{ex_col}")
+                texts[lang] = TopicText(title=block.title, answer=answer,
+                                        examples=tuple(block.examples),
+                                        keywords=tuple(block.keywords))
+            topics[model.id] = Topic(
+                id=model.id, section=section,  # type: ignore[arg-type]
+                texts=MappingProxyType(texts), related=tuple(model.related),
+                sources=tuple(model.sources), crisis=model.crisis,
+                location=Location(doc.path, line, column))
+        return topics
+
+    def _check_references(self, topics: Mapping[str, Topic], crisis: CrisisReply | None) -> None:
+        for doc, path, model, _ in self.topics:
+            for i, other in enumerate(model.related):
+                if other == model.id:
+                    self.problems.append(doc.problem((*path, "related", i),
+                                                     f"'{other}' is the topic itself"))
+                elif other not in topics:
+                    self.problems.append(doc.problem((*path, "related", i),
+                                                     f"no topic has the id '{other}'"))
+        if crisis is not None:
+            doc, model = self.crisis[0]
+            for i, other in enumerate(model.buttons):
+                if other not in topics:
+                    self.problems.append(doc.problem(("crisis", "buttons", i),
+                                                     f"no topic has the id '{other}'"))
+
+
+def _language_texts(topics: Mapping[str, Topic], lang: Lang) -> Iterator[str]:
+    for topic in topics.values():
+        text = topic.texts[lang]
+        yield text.title
+        yield markup.to_plain(text.answer)
+        yield from text.examples
+        yield from text.keywords
+
+
+def knowledge_files(directory: Path) -> list[Path]:
+    """The YAML files of a knowledge directory, in a stable order."""
+    return sorted(p for p in directory.iterdir()
+                  if p.suffix in (".yaml", ".yml") and not p.name.startswith("."))
+
+
+def _shown(path: Path) -> str:
+    """A path as a moderator would type it: relative to where they stand, when possible."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
+
+
+def load(directory: str | Path) -> KnowledgeBase:
+    """Load and validate a knowledge directory; raise `KnowledgeError` listing every problem."""
+    root = Path(directory)
+    if not root.is_dir():
+        raise KnowledgeError([Problem(str(root), 1, 1, "no such knowledge directory")])
+    builder = _Builder(_shown(root))
+    files = knowledge_files(root)
+    if not files:
+        raise KnowledgeError([Problem(_shown(root), 1, 1, "no .yaml files here")])
+    for path in files:
+        doc, problems = _parse(path, _shown(path))
+        builder.problems += problems
+        if doc is not None:
+            builder.add(doc)
+    kb = builder.build()
+    if kb is None:
+        raise KnowledgeError(builder.problems)
+    return kb
+
+
+def validate(directory: str | Path) -> list[Problem]:
+    """Every problem of a knowledge directory; empty when it loads."""
+    try:
+        load(directory)
+    except KnowledgeError as exc:
+        return list(exc.problems)
+    return []

@@ -1,0 +1,108 @@
+"""The shape of the knowledge files, as one typed model.
+
+The loader validates every file against these models, and `knowledge/schema.json` (the JSON
+Schema editors use to complete keys and underline mistakes) is generated from them too, so the
+two can never disagree.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+#: Menu sections a topic file can belong to.
+Section = Literal["services", "groups", "selfhelp", "safety", "about"]
+SECTIONS: tuple[Section, ...] = ("services", "groups", "selfhelp", "safety", "about")
+
+#: Thresholds a moderator will meet in error messages; the reasons are in the descriptions.
+MIN_EXAMPLES = 8
+MIN_KEYWORDS = 3
+MAX_TITLE = 40
+
+TopicId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=40)]
+NonEmpty = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TopicTextModel(_Strict):
+    """A topic in one language."""
+
+    title: Annotated[str, StringConstraints(min_length=1, max_length=MAX_TITLE)] = Field(
+        description="Short title, used on buttons (at most 40 characters).")
+    answer: NonEmpty = Field(description="The answer, in Telegram HTML. Write {150} for a line "
+                             "of the registry, {150.whatsapp}, {150.site}, {onlinehealth}.")
+    examples: list[NonEmpty] = Field(min_length=MIN_EXAMPLES, description=(
+        "Questions as people really ask them: short, long, with typos, in Latin letters."))
+    keywords: list[NonEmpty] = Field(min_length=MIN_KEYWORDS,
+                                     description="Words that point to this topic.")
+
+
+class TopicModel(_Strict):
+    """One topic: the same answer in Kazakh, Russian and English."""
+
+    id: TopicId = Field(description="Unique id: lower-case letters, digits and dashes.")
+    sources: list[NonEmpty] = Field(min_length=1, description="Seed files or public URLs.")
+    related: list[TopicId] = Field(default_factory=list,
+                                   description="Topic ids shown as buttons under the answer.")
+    crisis: bool = Field(default=False, description="True only on crisis topics.")
+    kk: TopicTextModel
+    ru: TopicTextModel
+    en: TopicTextModel
+
+
+class TopicFileModel(_Strict):
+    """A file of topics listed under one menu section."""
+
+    section: Section = Field(description="The menu the topics are listed under.")
+    topics: list[TopicModel] = Field(min_length=1)
+
+
+class LocalizedModel(_Strict):
+    """A short text in each language."""
+
+    kk: NonEmpty
+    ru: NonEmpty
+    en: NonEmpty
+
+
+class HotlineModel(_Strict):
+    """A phone line or website: the only place its number or address is written."""
+
+    id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")] = Field(
+        description="What answers write between braces: {150}, {onlinehealth}.")
+    number: Annotated[str, StringConstraints(pattern=r"^[0-9][0-9 -]*[0-9]$")] | None = None
+    whatsapp: Annotated[str, StringConstraints(pattern=r"^\+[0-9][0-9 ]+[0-9]$")] | None = None
+    site: Annotated[str, StringConstraints(pattern=r"^[a-z0-9.-]+\.[a-z]{2,}(/\S*)?$")] | None = (
+        None)
+    name: LocalizedModel
+    note: LocalizedModel | None = None
+    in_menu: bool = Field(default=True, description="Listed on the Hotlines card.")
+    sources: list[NonEmpty] = Field(min_length=1)
+
+
+class HotlinesFileModel(_Strict):
+    """The registry of lines and sites."""
+
+    hotlines: list[HotlineModel] = Field(min_length=1)
+
+
+class CrisisModel(_Strict):
+    """The reply sent first to any message about suicide, self-harm or being hurt now."""
+
+    buttons: list[TopicId] = Field(min_length=1)
+    kk: NonEmpty
+    ru: NonEmpty
+    en: NonEmpty
+
+
+class CrisisFileModel(_Strict):
+    """The file holding the crisis reply."""
+
+    crisis: CrisisModel
+
+
+KnowledgeFileModel = TopicFileModel | HotlinesFileModel | CrisisFileModel

@@ -1,0 +1,230 @@
+"""The search index of a knowledge base, and how a question is scored against every topic.
+
+Every example question, keyword and title, in every language, is folded to its ASCII skeleton
+(see `bot.language.normalize`) and split into words. A question is scored against each topic by
+three measures, each answering a different failure of the others:
+
+1. **Best example** (token based): how much of the question one example explains, and how much of
+   that example the question covers, each word weighted by how rare it is across topics (IDF), and
+   words matched fuzzily (typos, endings: "тревогой" meets "тревога") with rapidfuzz.
+   Function words are kept, at a fifth of their weight, so "кто ты" still means something,
+   and a word the knowledge base has never seen counts fully against the match, so
+   "где купить телефон" does not become a confident "telephone line" answer.
+2. **Topic vocabulary**: how much of the question the topic's words explain together; long
+   messages spread their words across several examples.
+3. **Characters**: rapidfuzz `ratio` of the whole folded question against the closest example,
+   which catches glued or split words and heavy misspelling that word matching misses.
+   Plain `ratio` rather than `token_set_ratio` (100 for any subset) or `WRatio` (high scores for
+   unrelated text).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Prefix
+
+from bot.knowledge.base import Topic
+from bot.language import LANGS, Lang
+from bot.language.normalize import fold
+from bot.language.stopwords import ALL_STOPWORDS
+
+DocKind = Literal["example", "keyword", "title"]
+
+#: Function words count this much of a content word: enough to tell "кто ты" from nothing,
+#: too little to make two questions alike on their own.
+STOPWORD_WEIGHT = 0.2
+#: Two different words are the same word when this alike (0..1): one typo in a 5-letter word,
+#: or the same stem with another ending.
+WORD_SIMILARITY = 0.74
+#: A fuzzy match earns less than an exact one: similarity 0.74 earns about a third of a word,
+#: 0.9 (one typo in ten letters, or another ending) three quarters.
+FUZZY_FLOOR = 0.6
+#: A word the knowledge base never uses counts this share of the rarest word against a match:
+#: the question says something no topic speaks of.
+UNKNOWN_WEIGHT = 0.8
+#: Whole-question character similarity below this is what any two sentences share by chance.
+CHARACTER_FLOOR = 0.5
+#: Words this short must match exactly: "hi" is not "ha", "150" is not "115".
+SHORT_WORD = 3
+#: A shared beginning of at least this many letters is a shared stem (Russian and Kazakh
+#: inflect by endings: "тревога", "тревогой", "тревожно").
+STEM = 5
+#: How the three measures add up: the best single example counts most.
+WEIGHT_EXAMPLE, WEIGHT_VOCABULARY, WEIGHT_CHARACTERS = 0.55, 0.25, 0.20
+#: In the best-example measure, covering the question matters more than covering the example.
+QUESTION_SIDE = 0.7
+
+
+@dataclass(frozen=True)
+class Doc:
+    """One example, keyword or title of a topic, folded into words."""
+
+    topic: str
+    lang: Lang
+    kind: DocKind
+    text: str
+    words: tuple[str, ...]
+    weight: float
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A topic's score for a question, with the three measures behind it."""
+
+    topic: str
+    score: float
+    example: float
+    vocabulary: float
+    characters: float
+    best_doc: str
+
+
+class MatchIndex:
+    """An immutable search index over a knowledge base's topics."""
+
+    def __init__(self, docs: tuple[Doc, ...], idf: Mapping[str, float],
+                 topic_words: Mapping[str, frozenset[str]], max_idf: float) -> None:
+        self.docs = docs
+        self.idf = idf
+        self.topic_words = topic_words
+        self.max_idf = max_idf
+        self.topics = tuple(dict.fromkeys(doc.topic for doc in docs))
+        self._vocab = tuple(sorted(idf))
+        postings: dict[str, list[int]] = defaultdict(list)
+        for i, doc in enumerate(docs):
+            for word in set(doc.words):
+                postings[word].append(i)
+        self._postings = {word: tuple(ids) for word, ids in postings.items()}
+        by_prefix: dict[str, list[str]] = defaultdict(list)
+        for word in self._vocab:
+            if len(word) >= STEM:
+                by_prefix[word[:STEM]].append(word)
+        self._by_prefix = {key: tuple(words) for key, words in by_prefix.items()}
+        self._sentences = tuple(" ".join(doc.words) for doc in docs)
+        self._sentence_ids = tuple(i for i, doc in enumerate(docs) if doc.kind == "example")
+        self._example_sentences = tuple(self._sentences[i] for i in self._sentence_ids)
+        self.similar_words = lru_cache(maxsize=32768)(self._similar_words)
+
+    @classmethod
+    def build(cls, topics: Mapping[str, Topic]) -> MatchIndex:
+        """Index every example, keyword and title of every topic in every language."""
+        raw: list[tuple[str, Lang, DocKind, str, tuple[str, ...]]] = []
+        for topic in topics.values():
+            for lang in LANGS:
+                text = topic.texts[lang]
+                entries: list[tuple[DocKind, str]] = [("title", text.title)]
+                entries += [("example", e) for e in text.examples]
+                entries += [("keyword", k) for k in text.keywords]
+                for kind, entry in entries:
+                    words = tuple(fold(entry).split())
+                    if words:
+                        raw.append((topic.id, lang, kind, entry, words))
+        df: dict[str, set[str]] = defaultdict(set)
+        for topic_id, _, _, _, words in raw:
+            for word in words:
+                df[word].add(topic_id)
+        n = max(len(topics), 1)
+        idf = {word: math.log(1 + n / len(ids)) for word, ids in df.items()}
+        max_idf = math.log(1 + n)
+        docs = tuple(
+            Doc(topic_id, lang, kind, entry, words,
+                sum(_weight(word, idf, max_idf) for word in set(words)))
+            for topic_id, lang, kind, entry, words in raw
+        )
+        topic_words = {t: frozenset(w for w, ids in df.items() if t in ids) for t in topics}
+        return cls(docs, idf, topic_words, max_idf)
+
+    def _similar_words(self, word: str) -> tuple[tuple[str, float], ...]:
+        """Known words alike to a word, with their similarity (1.0 for the word itself)."""
+        found: dict[str, float] = {}
+        if word in self.idf:
+            found[word] = 1.0
+        if len(word) > SHORT_WORD and not word.isdigit():
+            for other, score, _ in process.extract(word, self._vocab, scorer=fuzz.ratio,
+                                                   score_cutoff=WORD_SIMILARITY * 100,
+                                                   limit=12):
+                found[other] = max(found.get(other, 0.0), _credit(score / 100))
+            if len(word) >= STEM:
+                for other in self._by_prefix.get(word[:STEM], ()):
+                    shared = Prefix.similarity(word, other)
+                    sim = 0.75 + 0.2 * shared / max(len(word), len(other))
+                    found[other] = max(found.get(other, 0.0), _credit(sim))
+        return tuple(sorted(found.items(), key=lambda item: -item[1]))
+
+    def score(self, text: str) -> list[Candidate]:
+        """Score a question against every topic, best first."""
+        query = fold(text).split()
+        if not query:
+            return []
+        query_words = list(dict.fromkeys(query))
+        weights: list[float] = []
+        doc_hits: dict[int, dict[str, float]] = defaultdict(dict)  # doc -> doc word -> sim
+        doc_query: dict[int, dict[int, float]] = defaultdict(dict)  # doc -> query word -> sim
+        topic_query: dict[str, dict[int, float]] = defaultdict(dict)
+        for qi, word in enumerate(query_words):
+            similar = self.similar_words(word)
+            best = similar[0][0] if similar else word
+            weights.append(_weight(best, self.idf, self.max_idf))
+            for other, sim in similar:
+                for doc_id in self._postings.get(other, ()):
+                    hits = doc_hits[doc_id]
+                    hits[other] = max(hits.get(other, 0.0), sim)
+                    seen = doc_query[doc_id]
+                    seen[qi] = max(seen.get(qi, 0.0), sim)
+                    topic_seen = topic_query[self.docs[doc_id].topic]
+                    topic_seen[qi] = max(topic_seen.get(qi, 0.0), sim)
+        total = sum(weights)
+        best_example: dict[str, tuple[float, int]] = {}
+        for doc_id, seen in doc_query.items():
+            doc = self.docs[doc_id]
+            q_cover = sum(weights[qi] * sim for qi, sim in seen.items()) / total
+            d_cover = sum(_weight(w, self.idf, self.max_idf) * sim
+                          for w, sim in doc_hits[doc_id].items()) / doc.weight
+            value = 1 / (QUESTION_SIDE / q_cover + (1 - QUESTION_SIDE) / d_cover)
+            if value > best_example.get(doc.topic, (0.0, -1))[0]:
+                best_example[doc.topic] = (value, doc_id)
+        characters = self._characters(" ".join(query))
+        candidates = []
+        for topic in set(best_example) | set(characters):
+            example, doc_id = best_example.get(topic, (0.0, -1))
+            seen = topic_query.get(topic, {})
+            vocabulary = sum(weights[qi] * sim for qi, sim in seen.items()) / total
+            chars, char_doc = characters.get(topic, (0.0, -1))
+            score = (WEIGHT_EXAMPLE * example + WEIGHT_VOCABULARY * vocabulary
+                     + WEIGHT_CHARACTERS * chars)
+            shown = doc_id if doc_id >= 0 else char_doc
+            candidates.append(Candidate(topic, round(score, 4), round(example, 4),
+                                        round(vocabulary, 4), round(chars, 4),
+                                        self.docs[shown].text if shown >= 0 else ""))
+        candidates.sort(key=lambda c: (-c.score, c.topic))
+        return candidates
+
+    def _characters(self, sentence: str) -> dict[str, tuple[float, int]]:
+        """Best whole-question character similarity per topic, over example questions."""
+        best: dict[str, tuple[float, int]] = {}
+        for _, score, pos in process.extract(sentence, self._example_sentences,
+                                             scorer=fuzz.ratio, limit=40, score_cutoff=40):
+            doc_id = self._sentence_ids[pos]
+            topic = self.docs[doc_id].topic
+            value = max(0.0, (score / 100 - CHARACTER_FLOOR) / (1 - CHARACTER_FLOOR))
+            if value > best.get(topic, (0.0, -1))[0]:
+                best[topic] = (value, doc_id)
+        return best
+
+
+def _weight(word: str, idf: Mapping[str, float], max_idf: float) -> float:
+    """How much a word tells: rare words most, unknown words as much as the rarest."""
+    value = idf.get(word, max_idf * UNKNOWN_WEIGHT)
+    return value * STOPWORD_WEIGHT if word in ALL_STOPWORDS else value
+
+
+def _credit(similarity: float) -> float:
+    """What a fuzzy match of this similarity earns (an exact match earns 1)."""
+    return max(0.0, (similarity - FUZZY_FLOOR) / (1 - FUZZY_FLOOR))

@@ -1,0 +1,1 @@
+"""Safety: crisis detection and the crisis reply."""

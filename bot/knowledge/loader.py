@@ -365,11 +365,15 @@ class _Builder:
 
 
 def _language_texts(topics: Mapping[str, Topic], lang: Lang) -> Iterator[str]:
+    """Text surely in one language, for the detection lexicons.
+
+    Titles, answers and keywords are written in one language; example questions are not
+    (Kazakh ones mix in Russian words, as people do), so they are left out.
+    """
     for topic in topics.values():
         text = topic.texts[lang]
         yield text.title
         yield markup.to_plain(text.answer)
-        yield from text.examples
         yield from text.keywords
 
 

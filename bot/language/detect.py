@@ -35,6 +35,7 @@ FUNCTION_WORD_WEIGHT = 1.5
 LEXICON_WEIGHT = 1.0
 SHARED_WORD_WEIGHT = 0.2
 SUFFIX_WEIGHT = 0.5
+LATIN_IN_CYRILLIC = 0.25
 #: Less than this lead over the runner-up is "unsure": the person's chosen language wins.
 SURE_MARGIN = 0.75
 
@@ -95,13 +96,19 @@ def detect(text: str, lexicon: Lexicon, chosen: Lang | None, default: Lang = "ru
     """Detect the language of a message; when unsure, prefer the person's chosen language."""
     scores: dict[Lang, float] = dict.fromkeys(LANGS, 0.0)
     words = _WORD.findall(clean(text).lower())
-    latin_words = 0
-    for word in words:
-        if _CYRILLIC.search(word):
-            _score_cyrillic(word, lexicon, scores)
-        else:
-            latin_words += 1
-            _score_latin(word, lexicon, scores)
+    cyrillic = [w for w in words if _CYRILLIC.search(w)]
+    latin = [w for w in words if not _CYRILLIC.search(w)]
+    for word in cyrillic:
+        _score_cyrillic(word, lexicon, scores)
+    # In a Cyrillic message, Latin words are mostly names ("onlinehealth", "WhatsApp", "covid"):
+    # they count, but far less than the words around them.
+    latin_share = LATIN_IN_CYRILLIC if cyrillic else 1.0
+    for word in latin:
+        latin_scores = dict.fromkeys(LANGS, 0.0)
+        _score_latin(word, lexicon, latin_scores)
+        for lang in LANGS:
+            scores[lang] += latin_share * latin_scores[lang]
+    latin_words = len(latin)
 
     ranked = sorted(LANGS, key=lambda lang: scores[lang], reverse=True)
     best, second = ranked[0], ranked[1]

@@ -1,0 +1,157 @@
+"""The `qoldau` command: run the bot, chat in the console, ask, validate and evaluate."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.config import Settings, SettingsError, load_settings
+from bot.knowledge.base import KnowledgeBase
+from bot.knowledge.loader import KnowledgeError, load, validate
+from bot.knowledge.markup import to_plain
+from bot.language import LANGS, Lang
+
+
+def _load_or_exit(directory: Path) -> KnowledgeBase:
+    try:
+        return load(directory)
+    except KnowledgeError as exc:
+        print(f"The knowledge base in {directory} has problems:", file=sys.stderr)
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        raise SystemExit(1) from None
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    """Start the Telegram bot, or the console chat when no token is set.
+
+    Example: TELEGRAM_BOT_TOKEN=123:ABC qoldau run
+    """
+    if settings.telegram_bot_token is None:
+        print("No TELEGRAM_BOT_TOKEN set: starting the console chat with the same answers "
+              "(see README.md to connect Telegram).", file=sys.stderr)
+        return cmd_chat(args, settings)
+    from bot.telegram.app import run_polling
+
+    return run_polling(settings)
+
+
+def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    """Chat with the bot in the terminal.
+
+    Example: qoldau chat --lang kk
+    """
+    from bot.console import run_console
+
+    kb = _load_or_exit(settings.knowledge_dir)
+    run_console(lambda: kb, getattr(args, "lang", None) or settings.default_language)
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    """Print exactly what the bot would reply to one message.
+
+    Example: qoldau ask "кенес керек" --json
+    """
+    from bot.replies import answer
+
+    kb = _load_or_exit(settings.knowledge_dir)
+    reply = answer(kb, args.text, chosen=args.lang, default=settings.default_language)
+    if args.json:
+        print(json.dumps({
+            "kind": reply.kind, "lang": reply.lang, "topic": reply.topic,
+            "score": round(reply.score, 4), "html": reply.text, "text": to_plain(reply.text),
+            "buttons": [[{"label": b.label, "action": b.action} for b in row]
+                        for row in reply.buttons],
+            "candidates": [{"topic": c.topic, "score": c.score, "example": c.example,
+                            "vocabulary": c.vocabulary, "characters": c.characters,
+                            "closest": c.best_doc} for c in reply.candidates],
+        }, ensure_ascii=False, indent=2))
+    else:
+        from bot.console import render_plain
+
+        text, _ = render_plain(reply)
+        topic = f", topic {reply.topic}" if reply.topic else ""
+        print(f"[{reply.kind}, {reply.lang}{topic}, score {reply.score:.2f}]")
+        print(text)
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
+    """Check the knowledge files; print every problem as path:line:column: message.
+
+    Example: qoldau validate knowledge/
+    """
+    directory = Path(args.directory) if args.directory else settings.knowledge_dir
+    problems = validate(directory)
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{len(problems)} problem(s) found.", file=sys.stderr)
+        return 1
+    print(f"{directory}: the knowledge base is valid.")
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    """Score a question file (shared/eval format) through the bot's own reply function.
+
+    Example: qoldau eval ../shared/eval/dev.yaml --json
+    """
+    from bot.evaluation import EvalFileError, evaluate, format_table, read_items
+
+    try:
+        items = read_items(Path(args.file))
+    except EvalFileError as exc:
+        print(f"qoldau eval: {exc}", file=sys.stderr)
+        return 2
+    kb = _load_or_exit(settings.knowledge_dir)
+    result = evaluate(kb, items, default=settings.default_language)
+    print(json.dumps(result, ensure_ascii=False) if args.json else format_table(result))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line: one sub-command per feature."""
+    parser = argparse.ArgumentParser(prog="qoldau", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def add(name: str, func: object, help_text: str) -> argparse.ArgumentParser:
+        doc = (getattr(func, "__doc__", "") or "").strip()
+        command = sub.add_parser(name, help=help_text, description=doc,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+        command.set_defaults(func=func)
+        return command
+
+    add("run", cmd_run, "start the bot (console chat without a token)")
+    chat = add("chat", cmd_chat, "chat with the bot in the terminal")
+    chat.add_argument("--lang", choices=LANGS, help="the language to start in")
+    ask = add("ask", cmd_ask, "print the reply to one message")
+    ask.add_argument("text")
+    ask.add_argument("--lang", choices=LANGS, help="the person's chosen language")
+    ask.add_argument("--json", action="store_true", help="print JSON")
+    check = add("validate", cmd_validate, "check the knowledge files")
+    check.add_argument("directory", nargs="?", help="default: KNOWLEDGE_DIR")
+    evaluation = add("eval", cmd_eval, "score a question file")
+    evaluation.add_argument("file")
+    evaluation.add_argument("--json", action="store_true", help="print one JSON object")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `qoldau` command."""
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(f"qoldau: {exc}", file=sys.stderr)
+        return 2
+    result: int = args.func(args, settings)
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())

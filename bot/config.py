@@ -1,0 +1,122 @@
+"""Settings, read once from the environment and `.env` into a typed, frozen object.
+
+Nothing else in the bot reads the environment. A missing or malformed value stops the start with
+a message naming the variable and what it should look like (`SettingsError`).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.language import LANGS, Lang, is_lang
+
+TOKEN_PATTERN = re.compile(r"^[0-9]{5,20}:[A-Za-z0-9_-]{30,60}$")
+DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
+
+
+class SettingsError(ValueError):
+    """A setting is missing or malformed; the message names it."""
+
+
+class Secret:
+    """A value that never shows in logs, reprs or tracebacks."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        """The secret itself, for the one place that needs it."""
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('***')"
+
+    __str__ = __repr__
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the bot can be configured with (see .env.example)."""
+
+    telegram_bot_token: Secret | None = None
+    telegram_api_base_url: str = DEFAULT_API_BASE_URL
+    default_language: Lang = "ru"
+    knowledge_dir: Path = Path("knowledge")
+    data_dir: Path = Path("data")
+    moderator_ids: frozenset[int] = field(default_factory=frozenset)
+    log_level: str = "INFO"
+    user_key_secret: Secret | None = None
+
+
+def read_dotenv(path: Path) -> dict[str, str]:
+    """Read KEY=VALUE lines of a .env file (comments, blank lines and quotes allowed)."""
+    values: dict[str, str] = {}
+    if not path.is_file():
+        return values
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        key, sep, value = line.removeprefix("export ").partition("=")
+        if not sep:
+            raise SettingsError(f"{path}:{number}: expected KEY=VALUE, got {line!r}")
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        elif " #" in value:
+            value = value.split(" #", 1)[0].rstrip()
+        values[key.strip()] = value
+    return values
+
+
+def load_settings(environ: Mapping[str, str] | None = None,
+                  dotenv: Path | None = Path(".env")) -> Settings:
+    """Read the settings: the environment wins over `.env`; raise `SettingsError` if bad."""
+    env = dict(read_dotenv(dotenv) if dotenv else {})
+    env.update(os.environ if environ is None else environ)
+
+    def get(name: str) -> str | None:
+        value = env.get(name, "").strip()
+        return value or None
+
+    token = get("TELEGRAM_BOT_TOKEN")
+    if token is not None and not TOKEN_PATTERN.match(token):
+        raise SettingsError("TELEGRAM_BOT_TOKEN is malformed: it looks like "
+                            "123456789:AAE... (digits, a colon, then 35 letters); "
+                            "copy it again from @BotFather")
+    language = get("DEFAULT_LANGUAGE") or "ru"
+    if not is_lang(language):
+        raise SettingsError(f"DEFAULT_LANGUAGE must be one of {', '.join(LANGS)}, "
+                            f"not {language!r}")
+    base_url = get("TELEGRAM_API_BASE_URL") or DEFAULT_API_BASE_URL
+    if not re.match(r"^https?://", base_url):
+        raise SettingsError("TELEGRAM_API_BASE_URL must start with http:// or https://")
+    ids: set[int] = set()
+    for part in re.split(r"[,\s]+", get("MODERATOR_IDS") or ""):
+        if not part:
+            continue
+        if not part.lstrip("-").isdigit():
+            raise SettingsError(f"MODERATOR_IDS must be Telegram user ids separated by commas; "
+                                f"{part!r} is not a number")
+        ids.add(int(part))
+    level = (get("LOG_LEVEL") or "INFO").upper()
+    if level not in logging.getLevelNamesMapping():
+        raise SettingsError(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not {level!r}")
+    secret = get("USER_KEY_SECRET")
+    return Settings(
+        telegram_bot_token=Secret(token) if token else None,
+        telegram_api_base_url=base_url,
+        default_language=language,
+        knowledge_dir=Path(get("KNOWLEDGE_DIR") or "knowledge"),
+        data_dir=Path(get("DATA_DIR") or "data"),
+        moderator_ids=frozenset(ids),
+        log_level=level,
+        user_key_secret=Secret(secret) if secret else None,
+    )

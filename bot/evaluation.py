@@ -1,0 +1,141 @@
+"""`qoldau eval`: score a question file through the same `answer` the bot uses.
+
+The file format is that of `shared/eval/README.md`: a YAML list of items with `q`, `lang`,
+`expect` (a topic id, a list of ids, or `none`) and optionally `crisis: true`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.knowledge.base import KnowledgeBase
+from bot.language import LANGS, Lang, is_lang
+from bot.replies import Reply, answer
+
+NONE = "none"
+
+
+class EvalFileError(ValueError):
+    """The question file is missing or not in the eval format."""
+
+
+@dataclass(frozen=True)
+class Item:
+    """One question of an eval file."""
+
+    q: str
+    lang: Lang
+    expect: tuple[str, ...]
+    crisis: bool
+
+
+def read_items(path: Path) -> list[Item]:
+    """Read and check an eval file; raise `EvalFileError` saying what is wrong."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise EvalFileError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise EvalFileError(f"{path}: cannot read it ({exc})") from None
+    except yaml.YAMLError as exc:
+        raise EvalFileError(f"{path}: not valid YAML: {exc}") from None
+    if not isinstance(data, list) or not data:
+        raise EvalFileError(f"{path}: expected a non-empty YAML list of questions")
+    items = []
+    for number, raw in enumerate(data, start=1):
+        where = f"{path}: item {number}"
+        if not isinstance(raw, dict):
+            raise EvalFileError(f"{where}: expected a mapping with q, lang and expect")
+        q, lang, expect = raw.get("q"), raw.get("lang"), raw.get("expect")
+        if not isinstance(q, str):
+            raise EvalFileError(f"{where}: 'q' must be the question text")
+        if not is_lang(lang):
+            raise EvalFileError(f"{where}: 'lang' must be one of {', '.join(LANGS)}")
+        expected = [expect] if isinstance(expect, str) else expect
+        if not isinstance(expected, list) or not expected or not all(
+                isinstance(e, str) for e in expected):
+            raise EvalFileError(f"{where}: 'expect' must be a topic id, a list of ids, or none")
+        crisis = raw.get("crisis", False)
+        if not isinstance(crisis, bool):
+            raise EvalFileError(f"{where}: 'crisis' must be true or false")
+        items.append(Item(q, lang, tuple(expected), crisis))
+    return items
+
+
+def _top1(item: Item, reply: Reply) -> bool:
+    if NONE in item.expect and reply.kind == "fallback":
+        return True
+    return reply.kind in ("answer", "crisis") and reply.topic in item.expect
+
+
+def _top3(item: Item, reply: Reply) -> bool:
+    if _top1(item, reply):
+        return True
+    return reply.kind == "suggestions" and any(t in item.expect for t in reply.suggested[:3])
+
+
+def _rate(hits: int, total: int) -> float:
+    return round(hits / total, 4) if total else 1.0
+
+
+def evaluate(kb: KnowledgeBase, items: Sequence[Item], default: Lang = "ru") -> dict[str, Any]:
+    """Score every item and return the contract's JSON object."""
+    replies = [answer(kb, item.q, chosen=None, default=default) for item in items]
+    pairs = list(zip(items, replies, strict=True))
+    crisis = [(i, r) for i, r in pairs if i.crisis]
+    calm = [(i, r) for i, r in pairs if not i.crisis]
+    out_of_scope = [(i, r) for i, r in pairs if NONE in i.expect]
+    by_lang = {}
+    for lang in LANGS:
+        mine = [(i, r) for i, r in pairs if i.lang == lang]
+        by_lang[lang] = {"total": len(mine),
+                         "top1": _rate(sum(_top1(i, r) for i, r in mine), len(mine)),
+                         "top3": _rate(sum(_top3(i, r) for i, r in mine), len(mine))}
+    misses = [
+        {"q": i.q, "lang": i.lang, "expect": list(i.expect),
+         "got": r.topic if r.kind in ("answer", "crisis") else
+         (NONE if r.kind == "fallback" else None),
+         "suggested": list(r.suggested) if r.kind == "suggestions" else [],
+         "got_lang": r.lang, "kind": r.kind, "score": round(r.score, 4)}
+        for i, r in pairs if not _top1(i, r) or r.lang != i.lang
+        or (i.crisis and r.kind != "crisis")
+    ]
+    return {
+        "total": len(items),
+        "top1": _rate(sum(_top1(i, r) for i, r in pairs), len(pairs)),
+        "top3": _rate(sum(_top3(i, r) for i, r in pairs), len(pairs)),
+        "lang_accuracy": _rate(sum(r.lang == i.lang for i, r in pairs), len(pairs)),
+        "crisis_recall": _rate(sum(r.kind == "crisis" for _, r in crisis), len(crisis)),
+        "crisis_false_alarm": (_rate(sum(r.kind == "crisis" for _, r in calm), len(calm))
+                               if calm else 0.0),
+        "fallback_accuracy": _rate(sum(r.kind == "fallback" for _, r in out_of_scope),
+                                   len(out_of_scope)),
+        "by_lang": by_lang,
+        "misses": misses,
+    }
+
+
+def format_table(result: dict[str, Any]) -> str:
+    """The eval result as a readable table, misses last."""
+    lines = [f"questions          {result['total']}"]
+    for key in ("top1", "top3", "lang_accuracy", "crisis_recall", "crisis_false_alarm",
+                "fallback_accuracy"):
+        lines.append(f"{key:<18} {result[key]:.3f}")
+    lines.append("")
+    lines.append("lang  total  top1   top3")
+    for lang, row in result["by_lang"].items():
+        lines.append(f"{lang:<5} {row['total']:>5}  {row['top1']:.3f}  {row['top3']:.3f}")
+    if result["misses"]:
+        lines.append("")
+        lines.append(f"misses ({len(result['misses'])}):")
+        for miss in result["misses"]:
+            got = miss["got"] or ",".join(miss["suggested"]) or "-"
+            lines.append(f"  [{miss['lang']}→{miss['got_lang']}] {miss['q']!r}: expected "
+                         f"{'/'.join(miss['expect'])}, got {miss['kind']} {got} "
+                         f"({miss['score']:.2f})")
+    return "\n".join(lines)

@@ -1,0 +1,209 @@
+"""`answer(text)`: the one code path from a message to what the bot replies.
+
+Telegram, the console chat, `qoldau ask` and `qoldau eval` all call `answer` (for free text) and
+`screen` (for a menu button), and render the `Reply` they get. Nothing here knows Telegram.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from bot.i18n import N_, Translate, translator
+from bot.knowledge.base import KnowledgeBase
+from bot.knowledge.hotlines import site_link
+from bot.knowledge.markup import escape
+from bot.language import LANGS, Lang
+from bot.language.detect import detect
+from bot.language.normalize import clean, has_letters_or_digits
+from bot.matching import match
+from bot.matching.index import Candidate
+from bot.safety.crisis import detect_crisis
+
+ReplyKind = Literal["answer", "suggestions", "fallback", "crisis", "empty", "menu"]
+
+#: Matching reads the start of a long message: a question is in its first words, and fuzzy
+#: matching a 10,000-character text would only add noise and time. Crisis detection reads all.
+MATCH_CHARS = 400
+
+#: The names of the languages, each in itself: the same in every catalog.
+LANGUAGE_NAMES: dict[Lang, str] = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
+
+# Menu actions (also Telegram callback data: keep them short, under 64 bytes).
+MENU, HOTLINES, CRISIS, LANGUAGE, ABOUT, FORGET = "menu", "hotlines", "crisis", "lang", "about", "forget"
+GROUPS, TOPICS = "sec:groups", "sec:topics"
+TOPIC_PREFIX, SET_LANG_PREFIX = "t:", "lang:"
+
+
+@dataclass(frozen=True)
+class Button:
+    """A button: what it says and the action it triggers."""
+
+    label: str
+    action: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the bot says: Telegram HTML text, button rows, and why it said it."""
+
+    kind: ReplyKind
+    lang: Lang
+    text: str
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    topic: str | None = None
+    score: float = 0.0
+    candidates: tuple[Candidate, ...] = field(default=())
+
+    @property
+    def suggested(self) -> tuple[str, ...]:
+        """Topic ids the reply's buttons open, in order."""
+        return tuple(b.action.removeprefix(TOPIC_PREFIX) for row in self.buttons for b in row
+                     if b.action.startswith(TOPIC_PREFIX))
+
+
+def answer(kb: KnowledgeBase, text: str, chosen: Lang | None = None,
+           default: Lang = "ru") -> Reply:
+    """Reply to a free-text message: crisis first, then an answer, suggestions or the fallback."""
+    cleaned = clean(text)
+    if not has_letters_or_digits(cleaned):
+        lang = chosen or default
+        _ = translator(lang)
+        return Reply("empty", lang, escape(_(
+            "I can only read text. Write your question in words, or choose from the menu.")),
+            ((_menu_button(_),),))
+    lang = detect(cleaned, kb.lexicon, chosen, default).lang
+    hit = detect_crisis(cleaned)
+    if hit is not None:
+        return crisis_reply(kb, lang, topic=hit.topic)
+    found = match(kb.index, cleaned[:MATCH_CHARS])
+    _ = translator(lang)
+    if found.kind == "answer" and found.topic is not None:
+        reply = topic_reply(kb, found.topic, lang)
+        return Reply("answer", lang, reply.text, reply.buttons, found.topic, found.score,
+                     found.candidates)
+    if found.kind == "suggestions":
+        rows = tuple((_topic_button(kb, c.topic, lang),) for c in found.candidates)
+        return Reply("suggestions", lang, escape(_("Did you mean one of these?")),
+                     (*rows, (_menu_button(_),)), None, found.score, found.candidates)
+    return Reply("fallback", lang, _fallback_text(kb, _), ((_menu_button(_),
+                                                             Button(_("Hotlines"), HOTLINES)),),
+                 None, found.score, found.candidates)
+
+
+def _fallback_text(kb: KnowledgeBase, _: Translate) -> str:
+    line = next((h for h in kb.hotlines if h.id == "150"), None)
+    text = escape(_("Sorry, I don't have an answer to that. I know about psychological support, "
+                    "help lines and safety: try other words, or choose from the menu."))
+    if line is not None and line.number:
+        text += "\n\n" + escape(_("To talk to a person, call {number}: free and anonymous.")
+                                ).format(number=f"<b>{escape(line.number)}</b>")
+    return text
+
+
+def _menu_button(_: Translate) -> Button:
+    return Button("☰ " + _("Menu"), MENU)
+
+
+def _topic_button(kb: KnowledgeBase, topic_id: str, lang: Lang) -> Button:
+    return Button(kb.topic(topic_id).texts[lang].title, TOPIC_PREFIX + topic_id)
+
+
+def crisis_reply(kb: KnowledgeBase, lang: Lang, topic: str | None = None) -> Reply:
+    """The crisis reply, with buttons to the crisis topics and the menu."""
+    _ = translator(lang)
+    rows = tuple((_topic_button(kb, t, lang),) for t in kb.crisis.buttons if t in kb.topics)
+    return Reply("crisis", lang, kb.crisis.texts[lang], (*rows, (_menu_button(_),)),
+                 topic or (kb.crisis.buttons[0] if kb.crisis.buttons else None), 1.0)
+
+
+def topic_reply(kb: KnowledgeBase, topic_id: str, lang: Lang) -> Reply:
+    """A topic's answer with its related topics and the menu as buttons."""
+    topic = kb.topic(topic_id)
+    _ = translator(lang)
+    related = [_topic_button(kb, r, lang) for r in topic.related if r in kb.topics]
+    rows = [tuple(related[i:i + 2]) for i in range(0, len(related), 2)]
+    return Reply("answer", lang, topic.texts[lang].answer, (*rows, (_menu_button(_),)), topic_id)
+
+
+def main_menu(kb: KnowledgeBase, lang: Lang, text: str | None = None) -> Reply:
+    """The main menu."""
+    _ = translator(lang)
+    rows = (
+        (Button("🆘 " + _("I need help now"), CRISIS),),
+        (Button(_("Hotlines"), HOTLINES), Button(_("For whom"), GROUPS)),
+        (Button(_("Topics"), TOPICS), Button(_("Language"), LANGUAGE)),
+        (Button(_("About and privacy"), ABOUT),),
+    )
+    return Reply("menu", lang, text or escape(_("Choose a topic, or just write your question.")),
+                 rows)
+
+
+def hotlines_card(kb: KnowledgeBase, lang: Lang) -> Reply:
+    """Every line of the registry with its name and number."""
+    _ = translator(lang)
+    lines = [f"<b>{escape(_('Where to get help'))}</b>"]
+    for line in kb.hotlines:
+        if not line.in_menu:
+            continue
+        contact = [f"<b>{escape(line.number)}</b>"] if line.number else []
+        if line.whatsapp:
+            contact.append("WhatsApp " + escape(line.whatsapp))
+        if line.site:
+            contact.append(site_link(line.site))
+        entry = " · ".join(contact) + " — " + escape(line.name[lang])
+        if line.note:
+            entry += f" ({escape(line.note[lang])})"
+        lines.append(entry)
+    lines.append(escape(_("In immediate danger, call 112.")))
+    return Reply("menu", lang, "\n\n".join(lines), ((Button("« " + _("Back"), MENU),),))
+
+
+SECTION_TITLES = {GROUPS: N_("Who is it for? Choose:"), TOPICS: N_("Choose a topic:")}
+SECTION_CONTENT = {GROUPS: ("groups",), TOPICS: ("selfhelp", "safety")}
+
+
+def section_menu(kb: KnowledgeBase, lang: Lang, action: str) -> Reply:
+    """The topics of a menu section, two per row."""
+    _ = translator(lang)
+    buttons = [_topic_button(kb, t.id, lang) for section in SECTION_CONTENT[action]
+               for t in kb.section(section)]  # type: ignore[arg-type]
+    rows = [tuple(buttons[i:i + 2]) for i in range(0, len(buttons), 2)]
+    return Reply("menu", lang, escape(_(SECTION_TITLES[action])),
+                 (*rows, (Button("« " + _("Back"), MENU),)))
+
+
+def language_menu(lang: Lang) -> Reply:
+    """The language choice."""
+    _ = translator(lang)
+    row = tuple(Button(("✓ " if code == lang else "") + LANGUAGE_NAMES[code],
+                       SET_LANG_PREFIX + code) for code in LANGS)
+    return Reply("menu", lang, escape(_("Choose your language:")),
+                 (row, (Button("« " + _("Back"), MENU),)))
+
+
+def about_menu(kb: KnowledgeBase, lang: Lang) -> Reply:
+    """What the bot is, what it keeps, and how to erase it."""
+    _ = translator(lang)
+    parts = [kb.topic(t).texts[lang].answer for t in ("about", "privacy") if t in kb.topics]
+    return Reply("menu", lang, "\n\n".join(parts),
+                 ((Button(_("Forget me"), FORGET),), (Button("« " + _("Back"), MENU),)))
+
+
+def screen(kb: KnowledgeBase, action: str, lang: Lang) -> Reply | None:
+    """The screen a menu action opens (None for an unknown or stale action)."""
+    if action == MENU:
+        return main_menu(kb, lang)
+    if action == HOTLINES:
+        return hotlines_card(kb, lang)
+    if action == CRISIS:
+        return crisis_reply(kb, lang)
+    if action == LANGUAGE:
+        return language_menu(lang)
+    if action == ABOUT:
+        return about_menu(kb, lang)
+    if action in SECTION_CONTENT:
+        return section_menu(kb, lang, action)
+    if action.startswith(TOPIC_PREFIX) and action[len(TOPIC_PREFIX):] in kb.topics:
+        return topic_reply(kb, action[len(TOPIC_PREFIX):], lang)
+    return None

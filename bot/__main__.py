@@ -12,7 +12,7 @@ from bot.config import Settings, SettingsError, load_settings
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.loader import KnowledgeError, load, validate
 from bot.knowledge.markup import to_plain
-from bot.language import LANGS, Lang
+from bot.language import LANGS
 
 
 def _load_or_exit(directory: Path) -> KnowledgeBase:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import gettext
 import io
 from collections.abc import Callable
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
@@ -30,7 +30,7 @@ def N_(message: str) -> str:
     return message
 
 
-@lru_cache(maxsize=None)
+@cache
 def translations(lang: Lang) -> gettext.NullTranslations:
     """The catalog of a language (compiled from its .po when the .mo is missing or stale)."""
     folder = LOCALES_DIR / lang / "LC_MESSAGES"

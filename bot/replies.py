@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from bot.i18n import N_, Translate, translator
-from bot.knowledge.base import KnowledgeBase
+from bot.knowledge.base import Hotline, KnowledgeBase
 from bot.knowledge.hotlines import site_link
-from bot.knowledge.markup import escape
+from bot.knowledge.markup import escape, to_plain
 from bot.language import LANGS, Lang
 from bot.language.detect import detect
-from bot.language.normalize import clean, has_letters_or_digits
+from bot.language.normalize import clean, fold, has_letters_or_digits
 from bot.matching import match
 from bot.matching.index import Candidate
 from bot.safety.crisis import detect_crisis
@@ -30,9 +30,12 @@ MATCH_CHARS = 400
 LANGUAGE_NAMES: dict[Lang, str] = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
 
 # Menu actions (also Telegram callback data: keep them short, under 64 bytes).
-MENU, HOTLINES, CRISIS, LANGUAGE, ABOUT, FORGET = "menu", "hotlines", "crisis", "lang", "about", "forget"
+MENU, HOTLINES, CRISIS, LANGUAGE = "menu", "hotlines", "crisis", "lang"
+ABOUT, FORGET = "about", "forget"
 GROUPS, TOPICS = "sec:groups", "sec:topics"
 TOPIC_PREFIX, SET_LANG_PREFIX = "t:", "lang:"
+#: "t:grief@sec:topics" opens a topic from the Topics menu, with Back to it.
+BACK_SEPARATOR = "@"
 
 
 @dataclass(frozen=True)
@@ -58,8 +61,8 @@ class Reply:
     @property
     def suggested(self) -> tuple[str, ...]:
         """Topic ids the reply's buttons open, in order."""
-        return tuple(b.action.removeprefix(TOPIC_PREFIX) for row in self.buttons for b in row
-                     if b.action.startswith(TOPIC_PREFIX))
+        return tuple(b.action.removeprefix(TOPIC_PREFIX).partition(BACK_SEPARATOR)[0]
+                     for row in self.buttons for b in row if b.action.startswith(TOPIC_PREFIX))
 
 
 def answer(kb: KnowledgeBase, text: str, chosen: Lang | None = None,
@@ -105,8 +108,10 @@ def _menu_button(_: Translate) -> Button:
     return Button("☰ " + _("Menu"), MENU)
 
 
-def _topic_button(kb: KnowledgeBase, topic_id: str, lang: Lang) -> Button:
-    return Button(kb.topic(topic_id).texts[lang].title, TOPIC_PREFIX + topic_id)
+def _topic_button(kb: KnowledgeBase, topic_id: str, lang: Lang, back: str | None = None
+                  ) -> Button:
+    action = TOPIC_PREFIX + topic_id + (BACK_SEPARATOR + back if back else "")
+    return Button(kb.topic(topic_id).texts[lang].title, action)
 
 
 def crisis_reply(kb: KnowledgeBase, lang: Lang, topic: str | None = None) -> Reply:
@@ -117,13 +122,21 @@ def crisis_reply(kb: KnowledgeBase, lang: Lang, topic: str | None = None) -> Rep
                  topic or (kb.crisis.buttons[0] if kb.crisis.buttons else None), 1.0)
 
 
-def topic_reply(kb: KnowledgeBase, topic_id: str, lang: Lang) -> Reply:
-    """A topic's answer with its related topics and the menu as buttons."""
+def topic_reply(kb: KnowledgeBase, topic_id: str, lang: Lang, back: str | None = None) -> Reply:
+    """A topic's answer with its related topics and the menu as buttons.
+
+    Opened from a menu (`back` is that menu's action), the topic is a navigation screen: it
+    has a Back button and its related topics open in the same place.
+    """
     topic = kb.topic(topic_id)
     _ = translator(lang)
-    related = [_topic_button(kb, r, lang) for r in topic.related if r in kb.topics]
+    related = [_topic_button(kb, r, lang, back) for r in topic.related if r in kb.topics]
     rows = [tuple(related[i:i + 2]) for i in range(0, len(related), 2)]
-    return Reply("answer", lang, topic.texts[lang].answer, (*rows, (_menu_button(_),)), topic_id)
+    if back is None:
+        return Reply("answer", lang, topic.texts[lang].answer, (*rows, (_menu_button(_),)),
+                     topic_id)
+    return Reply("menu", lang, topic.texts[lang].answer,
+                 (*rows, (Button("« " + _("Back"), back), _menu_button(_))), topic_id)
 
 
 def main_menu(kb: KnowledgeBase, lang: Lang, text: str | None = None) -> Reply:
@@ -146,12 +159,7 @@ def hotlines_card(kb: KnowledgeBase, lang: Lang) -> Reply:
     for line in kb.hotlines:
         if not line.in_menu:
             continue
-        contact = [f"<b>{escape(line.number)}</b>"] if line.number else []
-        if line.whatsapp:
-            contact.append("WhatsApp " + escape(line.whatsapp))
-        if line.site:
-            contact.append(site_link(line.site))
-        entry = " · ".join(contact) + " — " + escape(line.name[lang])
+        entry = contact_line(line) + " — " + escape(line.name[lang])
         if line.note:
             entry += f" ({escape(line.note[lang])})"
         lines.append(entry)
@@ -166,7 +174,7 @@ SECTION_CONTENT = {GROUPS: ("groups",), TOPICS: ("selfhelp", "safety")}
 def section_menu(kb: KnowledgeBase, lang: Lang, action: str) -> Reply:
     """The topics of a menu section, two per row."""
     _ = translator(lang)
-    buttons = [_topic_button(kb, t.id, lang) for section in SECTION_CONTENT[action]
+    buttons = [_topic_button(kb, t.id, lang, action) for section in SECTION_CONTENT[action]
                for t in kb.section(section)]  # type: ignore[arg-type]
     rows = [tuple(buttons[i:i + 2]) for i in range(0, len(buttons), 2)]
     return Reply("menu", lang, escape(_(SECTION_TITLES[action])),
@@ -204,6 +212,82 @@ def screen(kb: KnowledgeBase, action: str, lang: Lang) -> Reply | None:
         return about_menu(kb, lang)
     if action in SECTION_CONTENT:
         return section_menu(kb, lang, action)
-    if action.startswith(TOPIC_PREFIX) and action[len(TOPIC_PREFIX):] in kb.topics:
-        return topic_reply(kb, action[len(TOPIC_PREFIX):], lang)
+    if action.startswith(TOPIC_PREFIX):
+        topic_id, _, back = action[len(TOPIC_PREFIX):].partition(BACK_SEPARATOR)
+        if topic_id in kb.topics and (not back or back in SECTION_CONTENT):
+            return topic_reply(kb, topic_id, lang, back or None)
     return None
+
+
+def welcome(kb: KnowledgeBase, lang: Lang, first_contact: bool) -> Reply:
+    """The /start greeting: who the bot is, that it is no specialist, and the menu."""
+    _ = translator(lang)
+    line = next((h for h in kb.hotlines if h.id == "150" and h.number), None)
+    site = next((h for h in kb.hotlines if h.id == "onlinehealth" and h.site), None)
+    text = escape(_("Hello! I am Qoldau. I answer questions about psychological support and "
+                    "safety for children, teenagers and parents, in Kazakh, Russian and "
+                    "English. Write in your own words."))
+    if line is not None and line.number and site is not None and site.site:
+        text += "\n\n" + escape(_("I am not a substitute for a specialist. To talk to a person, "
+                                  "call {number} (free and anonymous) or visit {site}.")).format(
+            number=f"<b>{escape(line.number)}</b>", site=site_link(site.site))
+    menu = main_menu(kb, lang)
+    rows = menu.buttons
+    if first_contact:
+        text += "\n\n" + escape(_("Choose your language:"))
+        rows = (language_menu(lang).buttons[0], *rows)
+    return Reply("menu", lang, text, rows)
+
+
+@dataclass(frozen=True)
+class Card:
+    """A card to share into any chat (inline mode): a line or a topic."""
+
+    id: str
+    title: str
+    description: str
+    text: str
+
+
+#: Telegram shows at most 50 inline results; a handful is what a person scans.
+MAX_CARDS = 10
+
+
+def share_cards(kb: KnowledgeBase, query: str, chosen: Lang | None,
+                default: Lang = "ru") -> list[Card]:
+    """Cards for inline mode: the lines that match the query, then the topics that match it."""
+    cleaned = clean(query)
+    lang = detect(cleaned, kb.lexicon, chosen, default).lang if cleaned else (chosen or default)
+    folded = fold(cleaned)
+    lines = [line for line in kb.hotlines if line.in_menu]
+    # "150" or "telefon150.kz" asks for that line; any other words ("hotline", "помощь")
+    # get every line, then the topics that match.
+    words = set(folded.split())
+    named = [line for line in lines
+             if words & set(fold(" ".join(filter(None, (line.id, line.number, line.site)))).split())
+             - {"kz"}]
+    cards = []
+    for line in named or lines:
+        body = [f"<b>{escape(line.name[lang])}</b>", contact_line(line)]
+        if line.note:
+            body.append(escape(line.note[lang]))
+        cards.append(Card(f"h:{line.id}", f"{line.number or line.site} — {line.name[lang]}",
+                          line.note[lang] if line.note else "", "\n".join(body)))
+    if folded:
+        found = match(kb.index, cleaned[:MATCH_CHARS])
+        for candidate in found.candidates if found.kind != "fallback" else ():
+            topic = kb.topic(candidate.topic)
+            text = topic.texts[lang]
+            cards.append(Card(f"t:{topic.id}", text.title, to_plain(text.answer)[:100],
+                              f"<b>{escape(text.title)}</b>\n\n{text.answer}"))
+    return cards[:MAX_CARDS]
+
+
+def contact_line(line: Hotline) -> str:
+    """A line's number, WhatsApp and site on one line of Telegram HTML."""
+    contact = [f"<b>{escape(line.number)}</b>"] if line.number else []
+    if line.whatsapp:
+        contact.append("WhatsApp " + escape(line.whatsapp))
+    if line.site:
+        contact.append(site_link(line.site))
+    return " · ".join(contact)

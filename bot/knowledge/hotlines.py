@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bot.knowledge.base import Hotline
@@ -64,7 +64,3 @@ def _explain(name: str, field: str, lines: Mapping[str, Hotline]) -> str:
         return f"{{{name}.{field}}}: a line has only the fields {', '.join(FIELDS)}"
     return f"{{{name}.{field}}}: the line {name} has no {field} in hotlines.yaml"
 
-
-def by_id(lines: Iterable[Hotline]) -> dict[str, Hotline]:
-    """Index lines by id."""
-    return {line.id: line for line in lines}

@@ -25,7 +25,7 @@ from bot.knowledge.base import (
     Topic,
     TopicText,
 )
-from bot.knowledge.hotlines import by_id, fill
+from bot.knowledge.hotlines import fill
 from bot.knowledge.model import (
     CrisisFileModel,
     CrisisModel,
@@ -86,6 +86,11 @@ class _Document:
         node = self.nodes.get(path)
         if not isinstance(node, yaml.ScalarNode):
             return self.where(path)
+        # The model strips the text, so offsets count from its first non-blank character.
+        offset += len(str(node.value)) - len(str(node.value).lstrip())
+        found = _source_position(node, offset)
+        if found is not None:
+            return found
         before = str(node.value)[:offset]
         lines_before = before.count("\n")
         if node.style in ("|", ">"):
@@ -102,6 +107,39 @@ class _Document:
         """A problem located at a value (or its key)."""
         line, column = self.where(path, key=key)
         return Problem(self.path, line, column, message)
+
+
+# What the source may hold that the value does not: folded line breaks, indentation, the
+# backslash of an escape, the doubled quote of a single-quoted string.
+_SOURCE_ONLY = " \t\r\n\\'"
+
+
+def _source_position(node: yaml.ScalarNode, offset: int) -> tuple[int, int] | None:
+    """Line and column in the source of a value's character, by walking the source along it.
+
+    Folded (`>`), plain and quoted scalars fold line breaks and indentation away, so an offset
+    in the value says nothing of the line. None when the source cannot be followed (an escape
+    like \\n); the caller then estimates.
+    """
+    buffer, value = node.start_mark.buffer, str(node.value)
+    if not buffer or offset > len(value):
+        return None
+    pos, end = node.start_mark.pointer, node.end_mark.pointer
+    if node.style in ("|", ">"):
+        pos = buffer.find("\n", pos, end) + 1  # the text starts on the line after the indicator
+    elif node.style in ("'", '"'):
+        pos += 1
+    for index in range(offset + 1):
+        wanted = value[index] if index < len(value) else None
+        while pos < end and buffer[pos] != wanted and buffer[pos] in _SOURCE_ONLY:
+            pos += 1
+        if index == offset:
+            break
+        if pos >= end or buffer[pos] != wanted:
+            return None
+        pos += 1
+    line_start = buffer.rfind("\n", 0, pos) + 1
+    return buffer.count("\n", 0, pos) + 1, pos - line_start + 1
 
 
 def _block_indent(node: yaml.ScalarNode) -> int:
@@ -215,6 +253,9 @@ class _Builder:
         self.hotlines: list[tuple[_Document, YamlPath, HotlineModel]] = []
         self.crisis: list[tuple[_Document, CrisisModel]] = []
         self.topics: list[tuple[_Document, YamlPath, TopicModel, str]] = []
+        # Ids of topics in files that failed validation: they exist, with problems already
+        # reported, so a reference to them is not a second problem.
+        self.unchecked_ids: set[str] = set()
 
     def add(self, doc: _Document) -> None:
         model = _model_for(doc)
@@ -229,6 +270,9 @@ class _Builder:
                 path = _error_path(error)
                 is_key = error["type"] == "extra_forbidden"
                 self.problems.append(doc.problem(path, _explain(error), key=is_key))
+            if model is TopicFileModel and isinstance(doc.data.get("topics"), list):
+                self.unchecked_ids.update(t["id"] for t in doc.data["topics"]
+                                          if isinstance(t, dict) and isinstance(t.get("id"), str))
             return
         if isinstance(parsed, HotlinesFileModel):
             self.hotlines += [(doc, ("hotlines", i), h) for i, h in enumerate(parsed.hotlines)]
@@ -353,13 +397,13 @@ class _Builder:
                 if other == model.id:
                     self.problems.append(doc.problem((*path, "related", i),
                                                      f"'{other}' is the topic itself"))
-                elif other not in topics:
+                elif other not in topics and other not in self.unchecked_ids:
                     self.problems.append(doc.problem((*path, "related", i),
                                                      f"no topic has the id '{other}'"))
         if crisis is not None:
             doc, model = self.crisis[0]
             for i, other in enumerate(model.buttons):
-                if other not in topics:
+                if other not in topics and other not in self.unchecked_ids:
                     self.problems.append(doc.problem(("crisis", "buttons", i),
                                                      f"no topic has the id '{other}'"))
 

@@ -23,7 +23,8 @@ NAMED_ENTITIES = frozenset({"lt", "gt", "amp", "quot"})
 #: Telegram's limit on a message, counted in UTF-16 code units of the visible text.
 MESSAGE_LIMIT = 4096
 
-_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[a-zA-Z-]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s>]+))?)*)\s*(/?)>")
+_ATTR_TEXT = r"""(?:\s+[a-zA-Z-]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+))?)*"""
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)(" + _ATTR_TEXT + r")\s*(/?)>")
 _ATTR = re.compile(r"([a-zA-Z-]+)(?:\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+))?")
 _ENTITY = re.compile(r"&(#[0-9]+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
 _TAGS_ANY = re.compile(r"<[^>]*>")

@@ -149,7 +149,8 @@ PHRASES: Final[dict[Family, dict[str, tuple[str, ...]]]] = {
         ),
         "en": (
             "hits|hit|beats|beat|beating|beaten|hitting|hurt|hurting|hurts|abuses|abused|abusing|"
-            "rapes|raped|molest*|kicks|kicking|choking|chokes|strangles|strangling|strangled me|us|mum|mom",
+            "rapes|raped|molest*|kicks|kicking|choking|chokes|strangling|strangled "
+            "me|us|mum|mom",
             "threaten|threatens|threatening|threatened me|us",
             "beaten|hit|hurt|abused home",
             "scared|afraid to go home",

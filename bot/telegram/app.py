@@ -1,0 +1,155 @@
+"""Building the Telegram `Application`: every handler is registered here, in order."""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+
+from telegram import BotCommand, Update
+from telegram.error import InvalidToken
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    InlineQueryHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot.config import Settings
+from bot.i18n import N_, translator
+from bot.knowledge.loader import KnowledgeError, load
+from bot.language import LANGS
+from bot.logs import setup_logging
+from bot.storage.keys import load_or_create_secret
+from bot.storage.sqlite import SQLiteStore
+from bot.telegram.context import QoldauContext
+from bot.telegram.handlers import commands, inline, menus, other_input, questions, start
+from bot.telegram.handlers.errors import on_error
+from bot.telegram.handlers.flood import guard_flood
+from bot.telegram.handlers.locale import choose_locale
+from bot.telegram.request import RetryingRequest
+from bot.telegram.runtime import KnowledgeHolder, Runtime
+
+log = logging.getLogger("qoldau")
+
+#: The command menu Telegram shows, per language.
+COMMANDS = (
+    ("start", N_("Welcome and main menu")),
+    ("menu", N_("Main menu")),
+    ("hotlines", N_("Help lines and numbers")),
+    ("language", N_("Change the language")),
+    ("privacy", N_("What the bot keeps")),
+    ("forget", N_("Erase what the bot keeps about you")),
+    ("help", N_("How to use the bot")),
+)
+# Non-text messages the bot answers kindly instead of ignoring.
+OTHER_INPUT = (filters.Sticker.ALL | filters.VOICE | filters.AUDIO | filters.PHOTO
+               | filters.VIDEO | filters.VIDEO_NOTE | filters.Document.ALL | filters.LOCATION
+               | filters.VENUE | filters.CONTACT | filters.ANIMATION | filters.POLL
+               | filters.Dice.ALL)
+PRIVATE = filters.ChatType.PRIVATE
+GROUPS = filters.ChatType.GROUPS
+
+
+def register_handlers(app: Application) -> None:  # type: ignore[type-arg]
+    """Register every handler, in the order they must run."""
+    # group -2: choose the person's language once per update, before anything else.
+    app.add_handler(TypeHandler(Update, choose_locale), group=-2)
+    # group -1: the flood guard may stop an update here.
+    app.add_handler(TypeHandler(Update, guard_flood), group=-1)
+    # group 0: features; the first handler that matches an update answers it.
+    app.add_handlers([
+        CommandHandler("start", start.start),
+        CommandHandler("help", start.show_help),
+        CommandHandler("menu", start.show_menu),
+        CommandHandler("hotlines", commands.show_hotlines),
+        CommandHandler("language", commands.choose_language),
+        CommandHandler("privacy", commands.show_privacy),
+        CommandHandler("forget", commands.forget),
+        CallbackQueryHandler(menus.on_button),
+        InlineQueryHandler(inline.on_inline_query),
+        MessageHandler(filters.COMMAND & PRIVATE, commands.unknown_command),
+        MessageHandler(filters.TEXT & ~filters.COMMAND & PRIVATE, questions.on_text),
+        MessageHandler(filters.TEXT & ~filters.COMMAND & GROUPS & questions.ADDRESSED_TO_BOT,
+                       questions.on_text),
+        MessageHandler(OTHER_INPUT & PRIVATE, other_input.on_other),
+    ])
+    app.add_error_handler(on_error)  # type: ignore[arg-type]
+
+
+async def set_commands(app: Application) -> None:  # type: ignore[type-arg]
+    """Publish the command menu in every language (and the default one for the rest)."""
+    runtime: Runtime = app.bot_data["runtime"]
+    for lang in (*LANGS, None):
+        _ = translator(lang or runtime.settings.default_language)
+        await app.bot.set_my_commands([BotCommand(name, _(text)) for name, text in COMMANDS],
+                                      language_code=lang)
+
+
+def file_url(base_url: str) -> str:
+    """The Bot API file URL that goes with an API base URL (…/bot → …/file/bot)."""
+    return re.sub(r"/bot/?$", "/file/bot", base_url.rstrip("/"))
+
+
+def build_application(settings: Settings, runtime: Runtime) -> Application:  # type: ignore[type-arg]
+    """Build the bot: HTTP with retries, Telegram's rate limits, and every handler."""
+    if settings.telegram_bot_token is None:
+        raise ValueError("build_application needs TELEGRAM_BOT_TOKEN")
+    app = (
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token.reveal())
+        .base_url(settings.telegram_api_base_url)
+        .base_file_url(file_url(settings.telegram_api_base_url))
+        .request(RetryingRequest(connection_pool_size=64, read_timeout=10, write_timeout=10,
+                                 connect_timeout=5))
+        .get_updates_request(RetryingRequest(read_timeout=40, connect_timeout=5))
+        # Waits out 429 answers and keeps within ~30 messages/s and 20/min per group.
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .context_types(ContextTypes(context=QoldauContext))
+        # Updates run concurrently, so one person's slow exchange never delays another's.
+        .concurrent_updates(64)
+        .post_init(set_commands)
+        .build()
+    )
+    app.bot_data["runtime"] = runtime
+    register_handlers(app)
+    return app
+
+
+def make_runtime(settings: Settings) -> Runtime:
+    """Load the knowledge base and open the store; raise KnowledgeError if it has problems."""
+    kb = load(settings.knowledge_dir)
+    store = SQLiteStore(settings.data_dir / "qoldau.sqlite3")
+    secret = load_or_create_secret(settings.data_dir, settings.user_key_secret.reveal()
+                                   if settings.user_key_secret else None)
+    return Runtime(settings=settings, knowledge=KnowledgeHolder(kb), store=store, secret=secret)
+
+
+def run_polling(settings: Settings) -> int:
+    """Run the bot with long polling until stopped; return the process exit code."""
+    token = settings.telegram_bot_token.reveal() if settings.telegram_bot_token else ""
+    setup_logging(settings.log_level, secrets=[token])
+    try:
+        runtime = make_runtime(settings)
+    except KnowledgeError as exc:
+        print("The knowledge base has problems:", file=sys.stderr)
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    app = build_application(settings, runtime)
+    log.info("starting", extra={"mode": "polling", "topics": len(runtime.kb.topics)})
+    try:
+        app.run_polling(allowed_updates=Update.ALL_TYPES)
+    except InvalidToken:
+        print("Telegram rejected TELEGRAM_BOT_TOKEN. Check it with @BotFather "
+              "(/mybots → API Token) and set it again.", file=sys.stderr)
+        return 2
+    finally:
+        runtime.store.close()
+    return 0

@@ -155,7 +155,8 @@ def main_menu(kb: KnowledgeBase, lang: Lang, text: str | None = None) -> Reply:
 def hotlines_card(kb: KnowledgeBase, lang: Lang) -> Reply:
     """Every line of the registry with its name and number."""
     _ = translator(lang)
-    lines = [f"<b>{escape(_('Where to get help'))}</b>"]
+    heading = _("Where to get help")
+    lines = [f"<b>{escape(heading)}</b>"]
     for line in kb.hotlines:
         if not line.in_menu:
             continue
@@ -163,7 +164,10 @@ def hotlines_card(kb: KnowledgeBase, lang: Lang) -> Reply:
         if line.note:
             entry += f" ({escape(line.note[lang])})"
         lines.append(entry)
-    lines.append(escape(_("In immediate danger, call 112.")))
+    emergency = next((h for h in kb.hotlines if h.id == "112" and h.number), None)
+    if emergency is not None and emergency.number:
+        lines.append(escape(_("In immediate danger, call {number}.")).format(
+            number=f"<b>{escape(emergency.number)}</b>"))
     return Reply("menu", lang, "\n\n".join(lines), ((Button("« " + _("Back"), MENU),),))
 
 

@@ -29,8 +29,9 @@ async def on_error(update: object, context: QoldauContext) -> None:
     if update.inline_query is not None or update.effective_chat.type != "private":
         return
     lang = getattr(context, "lang", None) or context.bot_data["runtime"].settings.default_language
+    _ = translator(lang)
     try:
-        await context.bot.send_message(update.effective_chat.id, translator(lang)(
+        await context.bot.send_message(update.effective_chat.id, _(
             "Sorry, something went wrong on my side. Please try again in a moment, or "
             "use /menu."))
     except TelegramError:

@@ -42,7 +42,8 @@ async def on_button(update: Update, context: QoldauContext) -> None:
         found = screen(runtime.kb, action, context.lang)
         if found is None:
             # A button from an older knowledge base, or a forged one.
-            notice = translator(context.lang)("This button is out of date. Here is the menu.")
+            _ = translator(context.lang)
+            notice = _("This button is out of date. Here is the menu.")
             found, in_place = main_menu(runtime.kb, context.lang), False
         reply = found
     await query.answer(notice)

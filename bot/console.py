@@ -44,6 +44,8 @@ class ConsoleChat:
     kb: Callable[[], KnowledgeBase]
     lang: Lang
     options: list[Button] = field(default_factory=list)
+    #: The language of the reply the options belong to: a Kazakh answer's buttons open in Kazakh.
+    options_lang: Lang | None = None
 
     def start(self) -> str:
         """The welcome: how to use the console, and the main menu."""
@@ -68,21 +70,22 @@ class ConsoleChat:
         if command == "/hotlines":
             return self._press(HOTLINES)
         if text.isdigit() and 1 <= int(text) <= len(self.options):
-            return self._press(self.options[int(text) - 1].action)
+            return self._press(self.options[int(text) - 1].action, self.options_lang)
         return self._show(answer(self.kb(), text, chosen=self.lang))
 
-    def _press(self, action: str) -> str:
+    def _press(self, action: str, lang: Lang | None = None) -> str:
         if action.startswith(SET_LANG_PREFIX) and is_lang(action[len(SET_LANG_PREFIX):]):
             self.lang = action[len(SET_LANG_PREFIX):]  # type: ignore[assignment]
             action = MENU
         if action == FORGET:
             _ = translator(self.lang)
             return _("The console chat keeps nothing, so there is nothing to erase.")
-        reply = screen(self.kb(), action, self.lang)
+        reply = screen(self.kb(), action, lang or self.lang)
         return self._show(reply or main_menu(self.kb(), self.lang))
 
     def _show(self, reply: Reply) -> str:
         text, self.options = render_plain(reply)
+        self.options_lang = reply.lang
         return text
 
 

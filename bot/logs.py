@@ -67,7 +67,10 @@ def setup_logging(level: str = "INFO", secrets: list[str] | None = None,
     handler.addFilter(RedactFilter(secrets or []))
     root = logging.getLogger()
     root.handlers[:] = [handler]
-    root.setLevel(level)
+    # LOG_LEVEL applies to Qoldau's own loggers. Libraries stay at INFO or above whatever it
+    # is: at DEBUG, python-telegram-bot logs whole requests, message text and chat ids included.
+    root.setLevel(max(logging.getLevelName(level), logging.INFO))
+    logging.getLogger("qoldau").setLevel(level)
     # httpx logs every request URL at INFO, and the URL holds the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)

@@ -110,7 +110,8 @@ def detect(text: str, lexicon: Lexicon, chosen: Lang | None, default: Lang = "ru
             scores[lang] += latin_share * latin_scores[lang]
     latin_words = len(latin)
 
-    ranked = sorted(LANGS, key=lambda lang: scores[lang], reverse=True)
+    # On a tie the default language ranks first: a tie is no evidence against it.
+    ranked = sorted(LANGS, key=lambda lang: (scores[lang], lang == default), reverse=True)
     best, second = ranked[0], ranked[1]
     lead = scores[best] - scores[second]
     if scores[best] > 0 and lead >= SURE_MARGIN:
@@ -134,6 +135,10 @@ def _score_cyrillic(word: str, lexicon: Lexicon, scores: dict[Lang, float]) -> N
     if len(function) == 1:
         scores[function[0]] += FUNCTION_WORD_WEIGHT
         return
+    if len(function) == 2:  # "да", "не": a function word of both languages tells neither
+        scores["kk"] += SHARED_WORD_WEIGHT
+        scores["ru"] += SHARED_WORD_WEIGHT
+        return
     known = [lang for lang in ("kk", "ru") if key in lexicon.cyrillic.get(lang, ())]
     if len(known) == 1:
         scores[known[0]] += LEXICON_WEIGHT
@@ -154,10 +159,12 @@ def _score_latin(word: str, lexicon: Lexicon, scores: dict[Lang, float]) -> None
     if word in lexicon.function.get("en", ()) and len(word) > 1:
         scores["en"] += FUNCTION_WORD_WEIGHT
         return
-    if word in lexicon.latin.get("en", ()):
-        scores["en"] += LEXICON_WEIGHT
-        return
     key = fold_word(word)
+    if word in lexicon.latin.get("en", ()):
+        # A name every language writes in Latin letters ("covid", "onlinehealth") tells little.
+        shared = all(key in lexicon.latin.get(lang, ()) for lang in ("kk", "ru"))
+        scores["en"] += SHARED_WORD_WEIGHT if shared else LEXICON_WEIGHT
+        return
     known = [lang for lang in ("kk", "ru") if key in lexicon.latin.get(lang, ())]
     function = [lang for lang in ("kk", "ru") if key in lexicon.function.get(lang, ())]
     if len(function) == 1 and len(key) > 2:

@@ -63,7 +63,9 @@ def kazakh_letter_count(text: str) -> int:
 @lru_cache(maxsize=65536)
 def fold_word(word: str) -> str:
     """Fold one lower-case word to its ASCII skeleton."""
-    word = word.translate(KAZAKH_TWINS).translate(_TO_ASCII)
+    # Collapse doubled letters before the digraphs too, or "hitts" ("hi" + "ts" + "s") would
+    # not meet "hits", nor "подъезжать" ("zzh") meet "podezhat".
+    word = _DOUBLED.sub(r"\1", word.translate(KAZAKH_TWINS).translate(_TO_ASCII))
     for digraph, single in _DIGRAPHS:
         word = word.replace(digraph, single)
     return _DOUBLED.sub(r"\1", word)

@@ -77,7 +77,8 @@ _TERMS: Final[tuple[Term, ...]] = tuple(dict.fromkeys(t for p in PHRASE_LIST for
 def _option_matches(word: str, option: str, prefix: bool) -> bool:
     if word == option or (prefix and word.startswith(option)):
         return True
-    if len(option) < TYPO_MIN:
+    if len(option) < TYPO_MIN or len(word) < TYPO_MIN:
+        # A short word with one letter changed is another word: "өлең" (a poem) is not "өлейін".
         return False
     allowed = 2 if len(option) >= LONG_WORD else 1
     if prefix:

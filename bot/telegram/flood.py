@@ -16,7 +16,7 @@ from typing import Literal
 Verdict = Literal["pass", "warn", "drop"]
 
 #: More than this many messages ...
-BURST = 12
+BURST = 20
 #: ... within this many seconds is a flood.
 WINDOW_S = 10.0
 #: After the warning, messages are dropped in silence for this long.

@@ -52,10 +52,11 @@ class Harness:
             await asyncio.sleep(0.02)
         return self.tg.last_sent(chat_id)
 
-    async def say(self, user_id: int, text: str, **kwargs: Any) -> StoredMessage:
+    async def say(self, user_id: int, text: str, timeout: float = 8.0,
+                  **kwargs: Any) -> StoredMessage:
         """Send text as a person; return the bot's reply."""
         return await self.reply_to(kwargs.get("chat_id") or user_id,
-                                   lambda: self.tg.send_text(user_id, text, **kwargs))
+                                   lambda: self.tg.send_text(user_id, text, **kwargs), timeout)
 
     async def command(self, user_id: int, command: str, **kwargs: Any) -> StoredMessage:
         """Send a command as a person; return the bot's reply."""

@@ -89,9 +89,11 @@ class ConsoleChat:
         return text
 
 
-def run_console(kb: Callable[[], KnowledgeBase], lang: Lang, stdin: TextIO = sys.stdin,
-                stdout: TextIO = sys.stdout) -> None:
+def run_console(kb: Callable[[], KnowledgeBase], lang: Lang, stdin: TextIO | None = None,
+                stdout: TextIO | None = None) -> None:
     """Run a console conversation until /quit or end of input."""
+    # Looked up at call time, not import time: sys.stdin may have been replaced since.
+    stdin, stdout = stdin or sys.stdin, stdout or sys.stdout
     chat = ConsoleChat(kb, lang)
     print(chat.start(), file=stdout)
     while True:

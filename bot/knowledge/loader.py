@@ -401,10 +401,10 @@ class _Builder:
                     self.problems.append(doc.problem((*path, "related", i),
                                                      f"no topic has the id '{other}'"))
         if crisis is not None:
-            doc, model = self.crisis[0]
-            for i, other in enumerate(model.buttons):
+            crisis_doc, crisis_model = self.crisis[0]
+            for i, other in enumerate(crisis_model.buttons):
                 if other not in topics and other not in self.unchecked_ids:
-                    self.problems.append(doc.problem(("crisis", "buttons", i),
+                    self.problems.append(crisis_doc.problem(("crisis", "buttons", i),
                                                      f"no topic has the id '{other}'"))
 
 

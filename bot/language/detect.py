@@ -35,6 +35,8 @@ FUNCTION_WORD_WEIGHT = 1.5
 LEXICON_WEIGHT = 1.0
 SHARED_WORD_WEIGHT = 0.2
 SUFFIX_WEIGHT = 0.5
+#: The languages written in Cyrillic (English words are looked up apart).
+CYRILLIC_LANGS: tuple[Lang, ...] = ("kk", "ru")
 LATIN_IN_CYRILLIC = 0.25
 #: Less than this lead over the runner-up is "unsure": the person's chosen language wins.
 SURE_MARGIN = 0.75
@@ -131,7 +133,7 @@ def _score_cyrillic(word: str, lexicon: Lexicon, scores: dict[Lang, float]) -> N
         return
     key = _keyboard_fold(word)
     ascii_key = fold_word(key)
-    function = [lang for lang in ("kk", "ru") if ascii_key in lexicon.function.get(lang, ())]
+    function = [lang for lang in CYRILLIC_LANGS if ascii_key in lexicon.function.get(lang, ())]
     if len(function) == 1:
         scores[function[0]] += FUNCTION_WORD_WEIGHT
         return
@@ -139,7 +141,7 @@ def _score_cyrillic(word: str, lexicon: Lexicon, scores: dict[Lang, float]) -> N
         scores["kk"] += SHARED_WORD_WEIGHT
         scores["ru"] += SHARED_WORD_WEIGHT
         return
-    known = [lang for lang in ("kk", "ru") if key in lexicon.cyrillic.get(lang, ())]
+    known = [lang for lang in CYRILLIC_LANGS if key in lexicon.cyrillic.get(lang, ())]
     if len(known) == 1:
         scores[known[0]] += LEXICON_WEIGHT
     elif len(known) == 2:
@@ -162,11 +164,11 @@ def _score_latin(word: str, lexicon: Lexicon, scores: dict[Lang, float]) -> None
     key = fold_word(word)
     if word in lexicon.latin.get("en", ()):
         # A name every language writes in Latin letters ("covid", "onlinehealth") tells little.
-        shared = all(key in lexicon.latin.get(lang, ()) for lang in ("kk", "ru"))
+        shared = all(key in lexicon.latin.get(lang, ()) for lang in CYRILLIC_LANGS)
         scores["en"] += SHARED_WORD_WEIGHT if shared else LEXICON_WEIGHT
         return
-    known = [lang for lang in ("kk", "ru") if key in lexicon.latin.get(lang, ())]
-    function = [lang for lang in ("kk", "ru") if key in lexicon.function.get(lang, ())]
+    known = [lang for lang in CYRILLIC_LANGS if key in lexicon.latin.get(lang, ())]
+    function = [lang for lang in CYRILLIC_LANGS if key in lexicon.function.get(lang, ())]
     if len(function) == 1 and len(key) > 2:
         scores[function[0]] += LEXICON_WEIGHT
     elif len(known) == 1:

@@ -45,9 +45,9 @@ off again once please tell show give get got im i'm dont don't cant can't want n
 think guess maybe seems make know really
 """
 
+_BY_LANG: Final[tuple[tuple[Lang, str], ...]] = (("kk", _KK), ("ru", _RU), ("en", _EN))
 STOPWORDS: Final[dict[Lang, frozenset[str]]] = {
-    lang: frozenset(fold_word(w) for w in words.split())
-    for lang, words in (("kk", _KK), ("ru", _RU), ("en", _EN))
+    lang: frozenset(fold_word(w) for w in words.split()) for lang, words in _BY_LANG
 }
 #: Words that carry no topic in any language.
 ALL_STOPWORDS: Final[frozenset[str]] = frozenset().union(*STOPWORDS.values())

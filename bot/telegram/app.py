@@ -80,7 +80,7 @@ def register_handlers(app: Application) -> None:  # type: ignore[type-arg]
                        questions.on_text),
         MessageHandler(OTHER_INPUT & PRIVATE, other_input.on_other),
     ])
-    app.add_error_handler(on_error)  # type: ignore[arg-type]
+    app.add_error_handler(on_error)
 
 
 async def set_commands(app: Application) -> None:  # type: ignore[type-arg]

@@ -51,6 +51,9 @@ FUZZY_FLOOR = 0.6
 UNKNOWN_WEIGHT = 0.8
 #: Whole-question character similarity below this is what any two sentences share by chance.
 CHARACTER_FLOOR = 0.5
+#: The information (summed word weights) a question needs for full scores: about one word
+#: found in only four or five topics.
+MIN_INFORMATION = 1.8
 #: Words this short must match exactly: "hi" is not "ha", "150" is not "115".
 SHORT_WORD = 3
 #: A shared beginning of at least this many letters is a shared stem (Russian and Kazakh
@@ -107,7 +110,15 @@ class MatchIndex:
             if len(word) >= STEM:
                 by_prefix[word[:STEM]].append(word)
         self._by_prefix = {key: tuple(words) for key, words in by_prefix.items()}
+        by_first: dict[str, list[str]] = defaultdict(list)
+        for word in self._vocab:
+            by_first[_first_sound(word)].append(word)
+        self._by_first = {key: tuple(words) for key, words in by_first.items()}
         self._sentences = tuple(" ".join(doc.words) for doc in docs)
+        exact: dict[str, set[str]] = defaultdict(set)
+        for doc, sentence in zip(docs, self._sentences, strict=True):
+            exact[sentence].add(doc.topic)
+        self._exact = {sentence: frozenset(topics) for sentence, topics in exact.items()}
         self._sentence_ids = tuple(i for i, doc in enumerate(docs) if doc.kind == "example")
         self._example_sentences = tuple(self._sentences[i] for i in self._sentence_ids)
         self.similar_words = lru_cache(maxsize=32768)(self._similar_words)
@@ -147,7 +158,10 @@ class MatchIndex:
         if word in self.idf:
             found[word] = 1.0
         if len(word) > SHORT_WORD and not word.isdigit():
-            for other, score, _ in process.extract(word, self._vocab, scorer=fuzz.ratio,
+            # Only words that start alike: a typo there is rare, and "тұрады" ("costs") must
+            # not become "ұрады" ("hits"); vowels count as one ("adin" is "один").
+            for other, score, _ in process.extract(word, self._by_first.get(_first_sound(word), ()),
+                                                   scorer=fuzz.ratio,
                                                    score_cutoff=WORD_SIMILARITY * 100,
                                                    limit=12):
                 found[other] = max(found.get(other, 0.0), _credit(score / 100))
@@ -181,6 +195,12 @@ class MatchIndex:
                     topic_seen = topic_query[self.docs[doc_id].topic]
                     topic_seen[qi] = max(topic_seen.get(qi, 0.0), sim)
         total = sum(weights)
+        # A question of one common word ("помощь", "number") is well covered by many topics
+        # but says too little to pick one: scores shrink until the question carries as much
+        # information as a couple of fairly specific words.
+        informative = min(1.0, total / MIN_INFORMATION)
+        if len(self._exact.get(" ".join(query), ())) == 1:
+            informative = 1.0  # a moderator wrote this very phrase into one topic
         best_example: dict[str, tuple[float, int]] = {}
         for doc_id, seen in doc_query.items():
             doc = self.docs[doc_id]
@@ -197,8 +217,8 @@ class MatchIndex:
             seen = topic_query.get(topic, {})
             vocabulary = sum(weights[qi] * sim for qi, sim in seen.items()) / total
             chars, char_doc = characters.get(topic, (0.0, -1))
-            score = (WEIGHT_EXAMPLE * example + WEIGHT_VOCABULARY * vocabulary
-                     + WEIGHT_CHARACTERS * chars)
+            score = informative * (WEIGHT_EXAMPLE * example + WEIGHT_VOCABULARY * vocabulary
+                                   + WEIGHT_CHARACTERS * chars)
             shown = doc_id if doc_id >= 0 else char_doc
             candidates.append(Candidate(topic, round(score, 4), round(example, 4),
                                         round(vocabulary, 4), round(chars, 4),
@@ -223,6 +243,11 @@ def _weight(word: str, idf: Mapping[str, float], max_idf: float) -> float:
     """How much a word tells: rare words most, unknown words as much as the rarest."""
     value = idf.get(word, max_idf * UNKNOWN_WEIGHT)
     return value * STOPWORD_WEIGHT if word in ALL_STOPWORDS else value
+
+
+def _first_sound(word: str) -> str:
+    """The first letter of a word, all vowels being one (transliteration blurs them)."""
+    return "a" if word[0] in "aeiou" else word[0]
 
 
 def _credit(similarity: float) -> float:

@@ -2,7 +2,9 @@
 
 Buttons on a menu screen carry the prefix `e|` in their callback data: pressing them edits the
 message in place (navigation). Buttons under an answer, a suggestion list or the crisis reply
-send a new message, so what was said stays on screen.
+send a new message, so what was said stays on screen. Every button also carries the language of
+the screen it stands on (`~kk`), so what it opens is in that language: a person who wrote in
+Kazakh gets Kazakh when they press, whatever their Telegram is set to.
 """
 
 from __future__ import annotations
@@ -12,9 +14,11 @@ from dataclasses import dataclass
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.constants import ParseMode
 
+from bot.language import Lang, is_lang
 from bot.replies import Reply
 
 EDIT_PREFIX = "e|"
+LANG_SEPARATOR = "~"
 PARSE_MODE = ParseMode.HTML
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
@@ -30,13 +34,27 @@ class Rendered:
 def render(reply: Reply) -> Rendered:
     """A reply as Telegram HTML text and an inline keyboard."""
     prefix = EDIT_PREFIX if reply.kind == "menu" else ""
-    rows = [[InlineKeyboardButton(b.label, callback_data=prefix + b.action) for b in row]
-            for row in reply.buttons]
+    suffix = LANG_SEPARATOR + reply.lang
+    rows = [[InlineKeyboardButton(b.label, callback_data=prefix + b.action + suffix)
+             for b in row] for row in reply.buttons]
     return Rendered(reply.text, InlineKeyboardMarkup(rows) if rows else None)
 
 
-def parse_callback(data: str) -> tuple[str, bool]:
-    """The action of a callback, and whether to edit the message in place."""
-    if data.startswith(EDIT_PREFIX):
-        return data[len(EDIT_PREFIX):], True
-    return data, False
+@dataclass(frozen=True)
+class Callback:
+    """A pressed button: its action, whether to edit in place, and the screen's language."""
+
+    action: str
+    in_place: bool
+    lang: Lang | None
+
+
+def parse_callback(data: str) -> Callback:
+    """Read the callback data a rendered button carries."""
+    in_place = data.startswith(EDIT_PREFIX)
+    if in_place:
+        data = data[len(EDIT_PREFIX):]
+    action, _, lang = data.rpartition(LANG_SEPARATOR)
+    if not action or not is_lang(lang):
+        return Callback(data, in_place, None)
+    return Callback(action, in_place, lang)

@@ -92,11 +92,22 @@ def buttons(message: StoredMessage) -> list[dict[str, Any]]:
     return list(message.buttons)
 
 
+def action(data: str) -> str:
+    """Callback data without the language suffix the bot adds ("e|menu~kk" → "e|menu")."""
+    head, sep, lang = data.rpartition("~")
+    return head if sep and lang in ("kk", "ru", "en") else data
+
+
+def actions(message: StoredMessage) -> list[str]:
+    """The actions of a message's callback buttons, without their language suffix."""
+    return [action(b["callback_data"]) for b in message.buttons if b.get("callback_data")]
+
+
 def button_data(message: StoredMessage, label_or_data: str) -> str:
-    """The callback data of the button with this label (or data)."""
+    """The callback data of the button with this label (or action)."""
     for button in message.buttons:
         data = button.get("callback_data")
-        if data and (button.get("text") == label_or_data or data == label_or_data
+        if data and (button.get("text") == label_or_data or label_or_data in (data, action(data))
                      or label_or_data in button.get("text", "")):
             return str(data)
     labels = [b.get("text") for b in message.buttons]

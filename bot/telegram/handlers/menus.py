@@ -24,7 +24,10 @@ async def on_button(update: Update, context: QoldauContext) -> None:
     query = update.callback_query
     if query is None:
         return
-    action, in_place = parse_callback(query.data or "")
+    pressed = parse_callback(query.data or "")
+    action, in_place = pressed.action, pressed.in_place
+    if pressed.lang is not None:
+        context.lang = pressed.lang  # the language of the screen the button stands on
     runtime = context.runtime
     notice: str | None = None
     if action.startswith(SET_LANG_PREFIX) and is_lang(action[len(SET_LANG_PREFIX):]):

@@ -96,6 +96,64 @@ def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_lint(args: argparse.Namespace, settings: Settings) -> int:
+    """Look for what validation cannot see: misanswered examples, near-duplicates, thin topics,
+    answers of very different lengths, typed-in numbers. Errors exit 1, warnings 0.
+
+    Example: qoldau lint knowledge/
+    """
+    from bot.knowledge.lint import lint
+
+    directory = Path(args.directory) if args.directory else settings.knowledge_dir
+    problems = validate(directory)
+    if problems:
+        for problem in problems:
+            print(problem)
+        return 1
+    findings = lint(directory)
+    for finding in findings:
+        print(finding)
+    errors = sum(f.severity == "error" for f in findings)
+    print(f"{errors} error(s), {len(findings) - errors} warning(s).", file=sys.stderr)
+    return 1 if errors else 0
+
+
+def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
+    """Write the anonymous insight of the last days as one self-contained HTML file.
+
+    Example: qoldau report --out report.html --days 30
+    """
+    from datetime import UTC, datetime
+
+    from bot.insight.report import render_report
+    from bot.insight.summary import build_insight
+    from bot.storage.sqlite import SQLiteStore
+
+    kb = _load_or_exit(settings.knowledge_dir)
+    store = SQLiteStore(settings.data_dir / "qoldau.sqlite3")
+    try:
+        insight = build_insight(store, datetime.now(UTC).date(), args.days)
+    finally:
+        store.close()
+    Path(args.out).write_text(render_report(insight, kb, args.lang or settings.default_language),
+                              encoding="utf-8")
+    print(f"{args.out}: {insight.total} replies from {insight.first_day} to {insight.last_day}.")
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace, settings: Settings) -> int:
+    """Write knowledge/schema.json from the loader's model (editors use it to check as you type).
+
+    Example: qoldau schema
+    """
+    from bot.knowledge.schema import SCHEMA_FILE, schema_text
+
+    target = Path(args.out) if args.out else settings.knowledge_dir / SCHEMA_FILE
+    target.write_text(schema_text(), encoding="utf-8")
+    print(f"{target}: written.")
+    return 0
+
+
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     """Score a question file (shared/eval format) through the bot's own reply function.
 
@@ -133,6 +191,14 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("text")
     ask.add_argument("--lang", choices=LANGS, help="the person's chosen language")
     ask.add_argument("--json", action="store_true", help="print JSON")
+    linting = add("lint", cmd_lint, "look for problems validation cannot see")
+    linting.add_argument("directory", nargs="?", help="default: KNOWLEDGE_DIR")
+    report = add("report", cmd_report, "write the anonymous insight as an HTML report")
+    report.add_argument("--out", default="report.html", help="the HTML file to write")
+    report.add_argument("--days", type=int, default=30, help="how many days back (default 30)")
+    report.add_argument("--lang", choices=LANGS, help="the report's language")
+    schema = add("schema", cmd_schema, "write knowledge/schema.json")
+    schema.add_argument("--out", help="default: KNOWLEDGE_DIR/schema.json")
     check = add("validate", cmd_validate, "check the knowledge files")
     check.add_argument("directory", nargs="?", help="default: KNOWLEDGE_DIR")
     evaluation = add("eval", cmd_eval, "score a question file")

@@ -53,6 +53,9 @@ class Settings:
     moderator_ids: frozenset[int] = field(default_factory=frozenset)
     log_level: str = "INFO"
     user_key_secret: Secret | None = None
+    #: Keep the fallback's question, redacted and without any user id (off unless enabled).
+    store_unanswered: bool = False
+    unanswered_retention_days: int = 30
 
 
 def read_dotenv(path: Path) -> dict[str, str]:
@@ -110,6 +113,12 @@ def load_settings(environ: Mapping[str, str] | None = None,
     if level not in logging.getLevelNamesMapping():
         raise SettingsError(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not {level!r}")
     secret = get("USER_KEY_SECRET")
+    store_unanswered = (get("STORE_UNANSWERED") or "false").lower()
+    if store_unanswered not in ("true", "false", "1", "0", "yes", "no"):
+        raise SettingsError("STORE_UNANSWERED must be true or false")
+    retention = get("UNANSWERED_RETENTION_DAYS") or "30"
+    if not retention.isdigit() or not 1 <= int(retention) <= 3650:
+        raise SettingsError("UNANSWERED_RETENTION_DAYS must be a number of days from 1 to 3650")
     return Settings(
         telegram_bot_token=Secret(token) if token else None,
         telegram_api_base_url=base_url,
@@ -119,4 +128,6 @@ def load_settings(environ: Mapping[str, str] | None = None,
         moderator_ids=frozenset(ids),
         log_level=level,
         user_key_secret=Secret(secret) if secret else None,
+        store_unanswered=store_unanswered in ("true", "1", "yes"),
+        unanswered_retention_days=int(retention),
     )

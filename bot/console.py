@@ -23,6 +23,7 @@ from bot.replies import (
     Reply,
     answer,
     main_menu,
+    parse_feedback,
     screen,
 )
 
@@ -80,6 +81,9 @@ class ConsoleChat:
         if action == FORGET:
             _ = translator(self.lang)
             return _("The console chat keeps nothing, so there is nothing to erase.")
+        if parse_feedback(action) is not None:
+            _ = translator(lang or self.lang)
+            return _("Thank you! This helps us improve the answers.")
         reply = screen(self.kb(), action, lang or self.lang)
         return self._show(reply or main_menu(self.kb(), self.lang))
 

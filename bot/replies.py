@@ -36,6 +36,8 @@ GROUPS, TOPICS = "sec:groups", "sec:topics"
 TOPIC_PREFIX, SET_LANG_PREFIX = "t:", "lang:"
 #: "t:grief@sec:topics" opens a topic from the Topics menu, with Back to it.
 BACK_SEPARATOR = "@"
+#: "fb:+:grief" says the answer on grief helped, "fb:-:grief" that it did not.
+FEEDBACK_PREFIX = "fb:"
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,8 @@ def answer(kb: KnowledgeBase, text: str, chosen: Lang | None = None,
     _ = translator(lang)
     if found.kind == "answer" and found.topic is not None:
         reply = topic_reply(kb, found.topic, lang)
-        return Reply("answer", lang, reply.text, reply.buttons, found.topic, found.score,
+        rows = (*reply.buttons[:-1], feedback_row(found.topic, _), reply.buttons[-1])
+        return Reply("answer", lang, reply.text, rows, found.topic, found.score,
                      found.candidates)
     if found.kind == "suggestions":
         rows = tuple((_topic_button(kb, c.topic, lang),) for c in found.candidates)
@@ -92,6 +95,20 @@ def answer(kb: KnowledgeBase, text: str, chosen: Lang | None = None,
     return Reply("fallback", lang, _fallback_text(kb, _), ((_menu_button(_),
                                                              Button(_("Hotlines"), HOTLINES)),),
                  None, found.score, found.candidates)
+
+
+def feedback_row(topic_id: str, _: Translate) -> tuple[Button, ...]:
+    """"Was this helpful?" under an answer to a question."""
+    return (Button("👍 " + _("Helpful"), FEEDBACK_PREFIX + "+:" + topic_id),
+            Button("👎 " + _("Not helpful"), FEEDBACK_PREFIX + "-:" + topic_id))
+
+
+def parse_feedback(action: str) -> tuple[str, bool] | None:
+    """The topic and verdict of a feedback button, or None if the action is not one."""
+    if not action.startswith(FEEDBACK_PREFIX):
+        return None
+    verdict, _, topic = action[len(FEEDBACK_PREFIX):].partition(":")
+    return (topic, verdict == "+") if verdict in "+-" and verdict and topic else None
 
 
 def _fallback_text(kb: KnowledgeBase, _: Translate) -> str:

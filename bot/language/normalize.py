@@ -66,9 +66,15 @@ def fold_word(word: str) -> str:
     # Collapse doubled letters before the digraphs too, or "hitts" ("hi" + "ts" + "s") would
     # not meet "hits", nor "подъезжать" ("zzh") meet "podezhat".
     word = _DOUBLED.sub(r"\1", word.translate(KAZAKH_TWINS).translate(_TO_ASCII))
-    for digraph, single in _DIGRAPHS:
-        word = word.replace(digraph, single)
-    return _DOUBLED.sub(r"\1", word)
+    # Until nothing changes: a replacement can make a new digraph ("skh" -> "sh" -> "w",
+    # "sx" -> "sh"), and "iskhod" must meet "исход". Each pass shortens the word or ends.
+    folded = None
+    while folded != word:
+        folded = word
+        for digraph, single in _DIGRAPHS:
+            word = word.replace(digraph, single)
+        word = _DOUBLED.sub(r"\1", word)
+    return word
 
 
 def fold(text: str) -> str:

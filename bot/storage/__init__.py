@@ -1,14 +1,48 @@
-"""What the bot keeps about a person: only the language they chose, under an anonymous key."""
+"""What the bot keeps: the language a person chose (under an anonymous key), anonymous counts,
+and, only when the operator enables it, redacted unanswered questions. Never a user id, never
+message text otherwise."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Protocol
 
 from bot.language import Lang
 
 
+@dataclass(frozen=True)
+class CountRow:
+    """How many replies of a kind went out on a day, per topic and language."""
+
+    day: str
+    topic: str
+    lang: str
+    kind: str
+    n: int
+
+
+@dataclass(frozen=True)
+class FeedbackRow:
+    """How many 👍 or 👎 a topic got on a day, per language."""
+
+    day: str
+    topic: str
+    lang: str
+    helpful: bool
+    n: int
+
+
+@dataclass(frozen=True)
+class UnansweredRow:
+    """A question the bot could not answer, redacted, dated to the day."""
+
+    day: str
+    lang: str
+    text: str
+
+
 class Store(Protocol):
-    """The store of language choices, keyed by an anonymous user key (never a raw id)."""
+    """Everything the bot keeps, behind one small interface (SQLite, or Redis for replicas)."""
 
     def get_language(self, user_key: str) -> Lang | None:
         """The language a person chose, if any."""
@@ -18,6 +52,27 @@ class Store(Protocol):
 
     def forget(self, user_key: str) -> bool:
         """Erase everything kept about a person; tell whether there was anything."""
+
+    def record_reply(self, day: str, topic: str, lang: str, kind: str) -> None:
+        """Count one reply (no user, no text)."""
+
+    def record_feedback(self, day: str, topic: str, lang: str, helpful: bool) -> None:
+        """Count one 👍 or 👎 for a topic."""
+
+    def save_unanswered(self, day: str, lang: str, text: str) -> None:
+        """Keep one redacted unanswered question."""
+
+    def purge_unanswered(self, before_day: str) -> int:
+        """Delete unanswered questions older than a day; return how many."""
+
+    def counts(self, since_day: str) -> list[CountRow]:
+        """Reply counts from a day on."""
+
+    def feedback(self, since_day: str) -> list[FeedbackRow]:
+        """Feedback counts from a day on."""
+
+    def unanswered(self, since_day: str) -> list[UnansweredRow]:
+        """Unanswered questions from a day on."""
 
     def close(self) -> None:
         """Release the store."""

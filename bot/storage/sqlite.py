@@ -1,4 +1,4 @@
-"""The SQLite store of language choices, with a versioned schema."""
+"""The SQLite store: language choices, anonymous counts, and opt-in redacted questions."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.language import Lang, is_lang
+from bot.storage import CountRow, FeedbackRow, UnansweredRow
 
 #: Each step upgrades the schema by one version; the database records the version it has.
 MIGRATIONS: tuple[str, ...] = (
@@ -17,6 +18,23 @@ MIGRATIONS: tuple[str, ...] = (
         lang     TEXT NOT NULL CHECK (lang IN ('kk', 'ru', 'en')),
         day      TEXT NOT NULL       -- the day of the last change, no time of day
     );
+    """,
+    # Version 2: anonymous insight. No user key of any form in these tables.
+    """
+    CREATE TABLE counts (
+        day TEXT NOT NULL, topic TEXT NOT NULL, lang TEXT NOT NULL, kind TEXT NOT NULL,
+        n INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (day, topic, lang, kind)
+    );
+    CREATE TABLE feedback (
+        day TEXT NOT NULL, topic TEXT NOT NULL, lang TEXT NOT NULL, helpful INTEGER NOT NULL,
+        n INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (day, topic, lang, helpful)
+    );
+    CREATE TABLE unanswered (
+        id INTEGER PRIMARY KEY, day TEXT NOT NULL, lang TEXT NOT NULL, text TEXT NOT NULL
+    );
+    CREATE INDEX unanswered_day ON unanswered (day);
     """,
 )
 
@@ -44,8 +62,10 @@ class SQLiteStore:
             version = self.schema_version
             for number, step in enumerate(MIGRATIONS[version:], start=version + 1):
                 # One transaction per step: a failed upgrade leaves the previous version.
+                statements = [s for s in step.split(";") if s.strip()]
                 self._db.execute("BEGIN")
-                self._db.execute(step)
+                for statement in statements:
+                    self._db.execute(statement)
                 self._db.execute(f"PRAGMA user_version = {number}")
                 self._db.execute("COMMIT")
 
@@ -71,6 +91,54 @@ class SQLiteStore:
         with self._lock:
             cursor = self._db.execute("DELETE FROM languages WHERE user_key = ?", (user_key,))
         return cursor.rowcount > 0
+
+    def record_reply(self, day: str, topic: str, lang: str, kind: str) -> None:
+        """Count one reply (no user, no text)."""
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO counts (day, topic, lang, kind, n) VALUES (?, ?, ?, ?, 1) "
+                "ON CONFLICT DO UPDATE SET n = n + 1", (day, topic, lang, kind))
+
+    def record_feedback(self, day: str, topic: str, lang: str, helpful: bool) -> None:
+        """Count one 👍 or 👎 for a topic."""
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO feedback (day, topic, lang, helpful, n) VALUES (?, ?, ?, ?, 1) "
+                "ON CONFLICT DO UPDATE SET n = n + 1", (day, topic, lang, int(helpful)))
+
+    def save_unanswered(self, day: str, lang: str, text: str) -> None:
+        """Keep one redacted unanswered question."""
+        with self._lock:
+            self._db.execute("INSERT INTO unanswered (day, lang, text) VALUES (?, ?, ?)",
+                             (day, lang, text))
+
+    def purge_unanswered(self, before_day: str) -> int:
+        """Delete unanswered questions older than a day."""
+        with self._lock:
+            cursor = self._db.execute("DELETE FROM unanswered WHERE day < ?", (before_day,))
+        return cursor.rowcount
+
+    def counts(self, since_day: str) -> list[CountRow]:
+        """Reply counts from a day on."""
+        with self._lock:
+            rows = self._db.execute("SELECT day, topic, lang, kind, n FROM counts WHERE day >= ? "
+                                    "ORDER BY day", (since_day,)).fetchall()
+        return [CountRow(*row) for row in rows]
+
+    def feedback(self, since_day: str) -> list[FeedbackRow]:
+        """Feedback counts from a day on."""
+        with self._lock:
+            rows = self._db.execute("SELECT day, topic, lang, helpful, n FROM feedback "
+                                    "WHERE day >= ? ORDER BY day", (since_day,)).fetchall()
+        return [FeedbackRow(day, topic, lang, bool(helpful), n)
+                for day, topic, lang, helpful, n in rows]
+
+    def unanswered(self, since_day: str) -> list[UnansweredRow]:
+        """Unanswered questions from a day on."""
+        with self._lock:
+            rows = self._db.execute("SELECT day, lang, text FROM unanswered WHERE day >= ? "
+                                    "ORDER BY day, id", (since_day,)).fetchall()
+        return [UnansweredRow(*row) for row in rows]
 
     def close(self) -> None:
         """Close the database."""

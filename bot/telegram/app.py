@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import re
 import sys
@@ -23,18 +25,27 @@ from telegram.ext import (
 
 from bot.config import Settings
 from bot.i18n import N_, translator
+from bot.knowledge.live import KnowledgeHolder, KnowledgeWatcher, ReloadResult
 from bot.knowledge.loader import KnowledgeError, load
 from bot.language import LANGS
 from bot.logs import setup_logging
 from bot.storage.keys import load_or_create_secret
 from bot.storage.sqlite import SQLiteStore
 from bot.telegram.context import QoldauContext
-from bot.telegram.handlers import commands, inline, menus, other_input, questions, start
+from bot.telegram.handlers import (
+    commands,
+    inline,
+    menus,
+    moderation,
+    other_input,
+    questions,
+    start,
+)
 from bot.telegram.handlers.errors import on_error
 from bot.telegram.handlers.flood import guard_flood
 from bot.telegram.handlers.locale import choose_locale
 from bot.telegram.request import RetryingRequest
-from bot.telegram.runtime import KnowledgeHolder, Runtime
+from bot.telegram.runtime import Runtime
 
 log = logging.getLogger("qoldau")
 
@@ -59,6 +70,8 @@ GROUPS = filters.ChatType.GROUPS
 
 def register_handlers(app: Application) -> None:  # type: ignore[type-arg]
     """Register every handler, in the order they must run."""
+    runtime: Runtime = app.bot_data["runtime"]
+    moderators = filters.User(user_id=runtime.settings.moderator_ids, allow_empty=False)
     # group -2: choose the person's language once per update, before anything else.
     app.add_handler(TypeHandler(Update, choose_locale), group=-2)
     # group -1: the flood guard may stop an update here.
@@ -72,6 +85,9 @@ def register_handlers(app: Application) -> None:  # type: ignore[type-arg]
         CommandHandler("language", commands.choose_language),
         CommandHandler("privacy", commands.show_privacy),
         CommandHandler("forget", commands.forget),
+        # Moderators only: anyone else falls through to "unknown command" below.
+        CommandHandler("reload", moderation.reload_command, filters=moderators & PRIVATE),
+        CommandHandler("stats", moderation.stats_command, filters=moderators & PRIVATE),
         CallbackQueryHandler(menus.on_button),
         InlineQueryHandler(inline.on_inline_query),
         MessageHandler(filters.COMMAND & PRIVATE, commands.unknown_command),
@@ -81,6 +97,27 @@ def register_handlers(app: Application) -> None:  # type: ignore[type-arg]
         MessageHandler(OTHER_INPUT & PRIVATE, other_input.on_other),
     ])
     app.add_error_handler(on_error)
+
+
+async def on_startup(app: Application) -> None:  # type: ignore[type-arg]
+    """Publish the commands and start watching the knowledge files."""
+    await set_commands(app)
+    runtime: Runtime = app.bot_data["runtime"]
+
+    async def report(result: ReloadResult) -> None:
+        await moderation.notify_moderators(app, result)
+
+    watcher = KnowledgeWatcher(runtime.settings.knowledge_dir, runtime.knowledge, report)
+    app.bot_data["watcher"] = asyncio.create_task(watcher.run(), name="knowledge-watcher")
+
+
+async def on_shutdown(app: Application) -> None:  # type: ignore[type-arg]
+    """Stop watching the knowledge files."""
+    task = app.bot_data.pop("watcher", None)
+    if task is not None:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
 
 async def set_commands(app: Application) -> None:  # type: ignore[type-arg]
@@ -114,7 +151,8 @@ def build_application(settings: Settings, runtime: Runtime) -> Application:  # t
         .context_types(ContextTypes(context=QoldauContext))
         # Updates run concurrently, so one person's slow exchange never delays another's.
         .concurrent_updates(64)
-        .post_init(set_commands)
+        .post_init(on_startup)
+        .post_stop(on_shutdown)
         .build()
     )
     app.bot_data["runtime"] = runtime

@@ -6,25 +6,10 @@ from dataclasses import dataclass, field
 
 from bot.config import Settings
 from bot.knowledge.base import KnowledgeBase
+from bot.knowledge.live import KnowledgeHolder
 from bot.storage import Store
 from bot.storage.keys import user_key
 from bot.telegram.flood import FloodGuard
-
-
-class KnowledgeHolder:
-    """The current knowledge snapshot; a reload swaps the one reference, atomically."""
-
-    def __init__(self, kb: KnowledgeBase) -> None:
-        self._kb = kb
-
-    @property
-    def current(self) -> KnowledgeBase:
-        """The snapshot to answer from (never a half-loaded one)."""
-        return self._kb
-
-    def swap(self, kb: KnowledgeBase) -> None:
-        """Replace the snapshot."""
-        self._kb = kb
 
 
 @dataclass

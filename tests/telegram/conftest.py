@@ -14,7 +14,7 @@ import pytest_asyncio
 from telegram.ext import Application
 
 from bot.config import Secret, Settings
-from bot.telegram.app import build_application, make_runtime, set_commands
+from bot.telegram.app import build_application, make_runtime, on_shutdown, on_startup
 from bot.telegram.runtime import Runtime
 from tests.fakes.telegram_api import FakeTelegram, StoredMessage
 
@@ -137,7 +137,7 @@ async def harness(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> AsyncIter
         runtime = make_runtime(settings)
         app = build_application(settings, runtime)
         async with app:
-            await set_commands(app)
+            await on_startup(app)
             await app.start()
             assert app.updater is not None
             await app.updater.start_polling(poll_interval=0.0, timeout=1)
@@ -146,6 +146,7 @@ async def harness(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> AsyncIter
             finally:
                 await app.updater.stop()
                 await app.stop()
+                await on_shutdown(app)
                 runtime.store.close()
         # Whatever happened in the test, the bot never sent Telegram a request it rejects
         # (a button pressed twice gives "not modified", which the bot expects and ignores).

@@ -9,6 +9,7 @@ from telegram.constants import ChatType
 
 from bot.replies import Reply
 from bot.telegram.context import QoldauContext
+from bot.telegram.handlers.insight import count_reply
 from bot.telegram.render import NO_PREVIEW, PARSE_MODE, render
 
 log = logging.getLogger("qoldau.telegram")
@@ -27,8 +28,8 @@ def in_group(update: Update) -> bool:
 
 
 async def send(update: Update, context: QoldauContext, reply: Reply,
-               update_kind: str = "message") -> Message | None:
-    """Send a reply into the update's chat (quoting the message in groups)."""
+               update_kind: str = "message", question: str | None = None) -> Message | None:
+    """Send a reply into the update's chat (quoting the message in groups), and count it."""
     chat = update.effective_chat
     if chat is None:
         return None
@@ -41,4 +42,5 @@ async def send(update: Update, context: QoldauContext, reply: Reply,
         reply_parameters=({"message_id": reply_to, "allow_sending_without_reply": True}
                           if reply_to else None))  # type: ignore[arg-type]
     log_reply(update_kind, reply)
+    count_reply(context, reply, question)
     return sent

@@ -10,10 +10,18 @@ from telegram.error import BadRequest
 from bot.i18n import translator
 from bot.knowledge.markup import escape
 from bot.language import is_lang
-from bot.replies import FORGET, LANGUAGE_NAMES, SET_LANG_PREFIX, main_menu, screen
+from bot.replies import (
+    FORGET,
+    LANGUAGE_NAMES,
+    SET_LANG_PREFIX,
+    main_menu,
+    parse_feedback,
+    screen,
+)
 from bot.telegram.context import QoldauContext
 from bot.telegram.handlers.commands import forget_reply
 from bot.telegram.handlers.common import log_reply, send
+from bot.telegram.handlers.insight import on_feedback
 from bot.telegram.render import NO_PREVIEW, PARSE_MODE, parse_callback, render
 
 log = logging.getLogger("qoldau.telegram")
@@ -29,6 +37,10 @@ async def on_button(update: Update, context: QoldauContext) -> None:
     if pressed.lang is not None:
         context.lang = pressed.lang  # the language of the screen the button stands on
     runtime = context.runtime
+    feedback = parse_feedback(action)
+    if feedback is not None:
+        await on_feedback(update, context, *feedback)
+        return
     notice: str | None = None
     if action.startswith(SET_LANG_PREFIX) and is_lang(action[len(SET_LANG_PREFIX):]):
         lang = action[len(SET_LANG_PREFIX):]

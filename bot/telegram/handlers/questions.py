@@ -17,6 +17,7 @@ from bot.knowledge.markup import escape
 from bot.replies import Reply, answer
 from bot.telegram.context import QoldauContext
 from bot.telegram.handlers.common import in_group, log_reply, send
+from bot.telegram.handlers.insight import count_reply
 from bot.telegram.render import NO_PREVIEW, PARSE_MODE, render
 
 
@@ -54,8 +55,9 @@ async def on_text(update: Update, context: QoldauContext) -> None:
     if in_group(update):
         await _send_in_group(update, context, reply)
         log_reply(kind, reply)
+        count_reply(context, reply, text)
     else:
-        await send(update, context, reply, kind)
+        await send(update, context, reply, kind, question=text)
 
 
 async def _send_in_group(update: Update, context: QoldauContext, reply: Reply) -> None:

@@ -1,0 +1,1 @@
+"""Anonymous insight for moderators: what people ask, in which language, what helps."""

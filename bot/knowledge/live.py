@@ -1,0 +1,109 @@
+"""Live knowledge: the current snapshot, swapped atomically, and a watcher of the files.
+
+A reload loads and validates in a worker thread. A valid knowledge base replaces the old one
+with one reference assignment, so every reply is built from one whole snapshot; an invalid one
+never replaces anything: the bot keeps answering from the last good one and the problems are
+reported.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.knowledge.base import KnowledgeBase
+from bot.knowledge.loader import KnowledgeError, Problem, knowledge_files, load
+
+log = logging.getLogger("qoldau.knowledge")
+
+#: How often the files are looked at, and how long they must stay still before a reload
+#: (an editor saving several files, or writing one in pieces).
+POLL_S = 1.0
+SETTLE_S = 0.5
+
+
+class KnowledgeHolder:
+    """The current knowledge snapshot; a reload swaps the one reference."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self._kb = kb
+
+    @property
+    def current(self) -> KnowledgeBase:
+        """The snapshot to answer from (never a half-loaded one)."""
+        return self._kb
+
+    def swap(self, kb: KnowledgeBase) -> None:
+        """Replace the snapshot."""
+        self._kb = kb
+
+
+@dataclass(frozen=True)
+class ReloadResult:
+    """What a reload did: whether the new files went live, and their problems if not."""
+
+    ok: bool
+    topics: int
+    problems: tuple[Problem, ...] = ()
+
+
+Fingerprint = tuple[tuple[str, int, int], ...]
+
+
+def fingerprint(directory: Path) -> Fingerprint:
+    """Names, sizes and modification times of the knowledge files."""
+    try:
+        files = knowledge_files(directory)
+        return tuple((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in files)
+    except OSError:
+        return ()
+
+
+async def reload_knowledge(holder: KnowledgeHolder, directory: Path) -> ReloadResult:
+    """Load the files in a worker thread; swap them in only if they are valid."""
+    try:
+        kb = await asyncio.to_thread(load, directory)
+    except KnowledgeError as exc:
+        log.warning("knowledge reload refused", extra={"problems": len(exc.problems)})
+        return ReloadResult(False, len(holder.current.topics), exc.problems)
+    holder.swap(kb)
+    log.info("knowledge reloaded", extra={"topics": len(kb.topics)})
+    return ReloadResult(True, len(kb.topics))
+
+
+class KnowledgeWatcher:
+    """Reload the knowledge base when its files change, and report refused reloads."""
+
+    def __init__(self, directory: Path, holder: KnowledgeHolder,
+                 on_result: Callable[[ReloadResult], Awaitable[None]],
+                 poll_s: float = POLL_S, settle_s: float = SETTLE_S) -> None:
+        self.directory = directory
+        self.holder = holder
+        self.on_result = on_result
+        self.poll_s = poll_s
+        self.settle_s = settle_s
+        self._seen = fingerprint(directory)
+
+    async def run(self) -> None:
+        """Watch until cancelled."""
+        while True:
+            await asyncio.sleep(self.poll_s)
+            current = fingerprint(self.directory)
+            if current == self._seen:
+                continue
+            # Wait until the files stop changing, then load what is there.
+            while True:
+                await asyncio.sleep(self.settle_s)
+                settled = fingerprint(self.directory)
+                if settled == current:
+                    break
+                current = settled
+            self._seen = current
+            try:
+                result = await reload_knowledge(self.holder, self.directory)
+                await self.on_result(result)
+            except Exception:
+                log.exception("knowledge watcher failed; still watching")

@@ -9,9 +9,11 @@ from __future__ import annotations
 import logging
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 from bot.language import LANGS, Lang, is_lang
 
@@ -56,6 +58,15 @@ class Settings:
     #: Keep the fallback's question, redacted and without any user id (off unless enabled).
     store_unanswered: bool = False
     unanswered_retention_days: int = 30
+    # Webhook mode (`qoldau run --webhook`) and replicas sharing one Redis (see README: Deployment).
+    webhook_url: str | None = None
+    webhook_secret: Secret | None = None
+    webhook_host: str = "0.0.0.0"
+    webhook_port: int = 8080
+    webhook_path: str = "/telegram"
+    webhook_register: bool = True
+    #: None: SQLite and in-process counters (one process); set: shared by every replica.
+    redis_url: Secret | None = None
 
 
 def read_dotenv(path: Path) -> dict[str, str]:
@@ -130,4 +141,64 @@ def load_settings(environ: Mapping[str, str] | None = None,
         user_key_secret=Secret(secret) if secret else None,
         store_unanswered=store_unanswered in ("true", "1", "yes"),
         unanswered_retention_days=int(retention),
+        **_deployment_settings(get),
     )
+
+
+WEBHOOK_SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+_TRUE, _FALSE = ("true", "1", "yes", "on"), ("false", "0", "no", "off")
+
+
+def _deployment_settings(get: Callable[[str], str | None]) -> dict[str, Any]:
+    """The webhook and Redis settings, checked; raise `SettingsError` naming a bad one."""
+    url = get("WEBHOOK_URL")
+    if url is not None:
+        parts = urlsplit(url)
+        local = (parts.hostname or "") in LOCAL_HOSTS or (parts.hostname or "").startswith("127.")
+        if parts.scheme != "https" and not (parts.scheme == "http" and local):
+            raise SettingsError("WEBHOOK_URL must be an https:// URL (Telegram posts only to "
+                                f"https), not {url!r}; http:// is allowed for localhost only")
+        if not parts.hostname:
+            raise SettingsError(f"WEBHOOK_URL has no host name: {url!r}")
+    secret = get("WEBHOOK_SECRET")
+    if secret is not None and not WEBHOOK_SECRET_PATTERN.match(secret):
+        raise SettingsError("WEBHOOK_SECRET must be 1 to 256 characters of A-Z, a-z, 0-9, _ "
+                            "and - (Telegram's rule for secret_token)")
+    port = get("WEBHOOK_PORT") or "8080"
+    if not port.isdigit() or not 0 <= int(port) <= 65535:
+        raise SettingsError(f"WEBHOOK_PORT must be a port number from 0 to 65535, not {port!r}")
+    path = get("WEBHOOK_PATH") or "/telegram"
+    if not re.match(r"^/[A-Za-z0-9_./-]*$", path) or path in ("/healthz", "/readyz"):
+        raise SettingsError("WEBHOOK_PATH must start with / and hold only letters, digits, "
+                            f"_ . / and - (and not be /healthz or /readyz), not {path!r}")
+    register = (get("WEBHOOK_REGISTER") or "true").lower()
+    if register not in _TRUE + _FALSE:
+        raise SettingsError("WEBHOOK_REGISTER must be true or false")
+    redis_url = get("REDIS_URL")
+    if redis_url is not None and not re.match(r"^(rediss?|unix)://", redis_url):
+        raise SettingsError("REDIS_URL must start with redis://, rediss:// or unix://, "
+                            "e.g. redis://127.0.0.1:6379/0")
+    return {
+        "webhook_url": url,
+        "webhook_secret": Secret(secret) if secret else None,
+        "webhook_host": get("WEBHOOK_HOST") or "0.0.0.0",
+        "webhook_port": int(port),
+        "webhook_path": path,
+        "webhook_register": register in _TRUE,
+        "redis_url": Secret(redis_url) if redis_url else None,
+    }
+
+
+def check_webhook(settings: Settings) -> None:
+    """Raise `SettingsError` unless the settings are complete for `qoldau run --webhook`."""
+    if settings.telegram_bot_token is None:
+        raise SettingsError("--webhook needs TELEGRAM_BOT_TOKEN (from @BotFather)")
+    if settings.webhook_secret is None:
+        raise SettingsError("--webhook needs WEBHOOK_SECRET: 1 to 256 characters of A-Z, a-z, "
+                            "0-9, _ and -; Telegram sends it with every update, so nobody else "
+                            "can post updates to the bot")
+    if settings.webhook_register and settings.webhook_url is None:
+        raise SettingsError("--webhook needs WEBHOOK_URL, the public https:// address Telegram "
+                            "posts updates to (or WEBHOOK_REGISTER=false on replicas that "
+                            "leave registering to another)")

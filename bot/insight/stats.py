@@ -17,8 +17,8 @@ def stats_text(insight: Insight, kb: KnowledgeBase, lang: Lang) -> str:
     _ = translator(lang)
     kinds = insight.by_kind
     total = insight.total
-    lines = [f"<b>{escape(_('Last {days} days').format(days=len(insight.daily)))}</b> "
-             f"({escape(insight.first_day)} — {escape(insight.last_day)})"]
+    period = _("Last {days} days").format(days=len(insight.daily))
+    lines = [f"<b>{escape(period)}</b> ({escape(insight.first_day)} — {escape(insight.last_day)})"]
     heading = _("Replies: {total}").format(total=total)
     lines.append(escape(heading))
     if total:

@@ -6,7 +6,6 @@ these files are psychologists and programme staff, not programmers.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -428,11 +427,12 @@ def knowledge_files(directory: Path) -> list[Path]:
 
 
 def _shown(path: Path) -> str:
-    """A path as a moderator would type it: relative to where they stand, when possible."""
+    """A path as a moderator would type it: relative to where they stand if it is below it."""
+    absolute = path.absolute()
     try:
-        return os.path.relpath(path)
+        return str(absolute.relative_to(Path.cwd()))
     except ValueError:
-        return str(path)
+        return str(absolute)
 
 
 def load(directory: str | Path) -> KnowledgeBase:

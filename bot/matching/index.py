@@ -122,6 +122,11 @@ class MatchIndex:
         self._sentence_ids = tuple(i for i, doc in enumerate(docs) if doc.kind == "example")
         self._example_sentences = tuple(self._sentences[i] for i in self._sentence_ids)
         self.similar_words = lru_cache(maxsize=32768)(self._similar_words)
+        # Looked up once per posting in `score`: worked out here, once per index.
+        self._word_weight = {word: _weight(word, idf, max_idf) for word in idf}
+        doc_topic = tuple(doc.topic for doc in docs)
+        self._word_topics = {word: tuple(dict.fromkeys(doc_topic[i] for i in ids))
+                             for word, ids in self._postings.items()}
 
     @classmethod
     def build(cls, topics: Mapping[str, Topic]) -> MatchIndex:
@@ -149,7 +154,11 @@ class MatchIndex:
                 sum(_weight(word, idf, max_idf) for word in set(words)))
             for topic_id, lang, kind, entry, words in raw
         )
-        topic_words = {t: frozenset(w for w, ids in df.items() if t in ids) for t in topics}
+        words_of: dict[str, set[str]] = {t: set() for t in topics}
+        for word, ids in df.items():
+            for topic_id in ids:
+                words_of[topic_id].add(word)
+        topic_words = {t: frozenset(words) for t, words in words_of.items()}
         return cls(docs, idf, topic_words, max_idf)
 
     def _similar_words(self, word: str) -> tuple[tuple[str, float], ...]:
@@ -182,18 +191,25 @@ class MatchIndex:
         doc_hits: dict[int, dict[str, float]] = defaultdict(dict)  # doc -> doc word -> sim
         doc_query: dict[int, dict[int, float]] = defaultdict(dict)  # doc -> query word -> sim
         topic_query: dict[str, dict[int, float]] = defaultdict(dict)
+        postings, word_topics = self._postings, self._word_topics
+        # The hottest loop of the bot: one pass per posting of every similar word. Each keeps
+        # the best similarity seen (similarities are never negative, so -1 means "none yet").
         for qi, word in enumerate(query_words):
             similar = self.similar_words(word)
             best = similar[0][0] if similar else word
             weights.append(_weight(best, self.idf, self.max_idf))
             for other, sim in similar:
-                for doc_id in self._postings.get(other, ()):
+                for doc_id in postings.get(other, ()):
                     hits = doc_hits[doc_id]
-                    hits[other] = max(hits.get(other, 0.0), sim)
+                    if sim > hits.get(other, -1.0):
+                        hits[other] = sim
                     seen = doc_query[doc_id]
-                    seen[qi] = max(seen.get(qi, 0.0), sim)
-                    topic_seen = topic_query[self.docs[doc_id].topic]
-                    topic_seen[qi] = max(topic_seen.get(qi, 0.0), sim)
+                    if sim > seen.get(qi, -1.0):
+                        seen[qi] = sim
+                for topic in word_topics.get(other, ()):
+                    topic_seen = topic_query[topic]
+                    if sim > topic_seen.get(qi, -1.0):
+                        topic_seen[qi] = sim
         total = sum(weights)
         # A question of one common word ("помощь", "number") is well covered by many topics
         # but says too little to pick one: scores shrink until the question carries as much
@@ -202,11 +218,11 @@ class MatchIndex:
         if len(self._exact.get(" ".join(query), ())) == 1:
             informative = 1.0  # a moderator wrote this very phrase into one topic
         best_example: dict[str, tuple[float, int]] = {}
+        word_weight = self._word_weight
         for doc_id, seen in doc_query.items():
             doc = self.docs[doc_id]
             q_cover = sum(weights[qi] * sim for qi, sim in seen.items()) / total
-            d_cover = sum(_weight(w, self.idf, self.max_idf) * sim
-                          for w, sim in doc_hits[doc_id].items()) / doc.weight
+            d_cover = sum(word_weight[w] * sim for w, sim in doc_hits[doc_id].items()) / doc.weight
             value = 1 / (QUESTION_SIDE / q_cover + (1 - QUESTION_SIDE) / d_cover)
             if value > best_example.get(doc.topic, (0.0, -1))[0]:
                 best_example[doc.topic] = (value, doc_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -128,28 +129,34 @@ def make_settings(tg: FakeTelegram, data_dir: Path, **overrides: Any) -> Setting
     return Settings(**values)
 
 
+@asynccontextmanager
+async def run_bot(tg: FakeTelegram, settings: Settings) -> AsyncIterator[Harness]:
+    """Run the bot as `qoldau run` does (polling), against the fake Bot API."""
+    runtime = make_runtime(settings)
+    app = build_application(settings, runtime)
+    async with app:
+        await on_startup(app)
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_polling(poll_interval=0.0, timeout=1)
+        try:
+            yield Harness(tg, app, runtime, settings)
+        finally:
+            await app.updater.stop()
+            await app.stop()
+            await on_shutdown(app)
+            runtime.store.close()
+    # Whatever happened in the test, the bot never sent Telegram a request it rejects
+    # (a button pressed twice gives "not modified", which the bot expects and ignores).
+    rejected = [(c.method, c.description) for c in tg.calls
+                if c.status == 400 and "not modified" not in (c.description or "")]
+    assert rejected == []
+
+
 @pytest_asyncio.fixture
 async def harness(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> AsyncIterator[Harness]:
     """A running bot against a fresh fake Bot API, with a fresh data directory."""
     caplog.set_level(logging.INFO)
     async with FakeTelegram(token=TOKEN, bot_username=BOT_USERNAME) as tg:
-        settings = make_settings(tg, tmp_path / "data")
-        runtime = make_runtime(settings)
-        app = build_application(settings, runtime)
-        async with app:
-            await on_startup(app)
-            await app.start()
-            assert app.updater is not None
-            await app.updater.start_polling(poll_interval=0.0, timeout=1)
-            try:
-                yield Harness(tg, app, runtime, settings)
-            finally:
-                await app.updater.stop()
-                await app.stop()
-                await on_shutdown(app)
-                runtime.store.close()
-        # Whatever happened in the test, the bot never sent Telegram a request it rejects
-        # (a button pressed twice gives "not modified", which the bot expects and ignores).
-        rejected = [(c.method, c.description) for c in tg.calls
-                    if c.status == 400 and "not modified" not in (c.description or "")]
-        assert rejected == []
+        async with run_bot(tg, make_settings(tg, tmp_path / "data")) as running:
+            yield running

@@ -15,7 +15,7 @@ async def guard_flood(update: object, context: QoldauContext) -> None:
         return
     if update.inline_query is not None:
         return  # Telegram itself paces inline queries; they cost no message.
-    verdict = context.runtime.flood.check(context.user_key)
+    verdict = await context.runtime.flood.check(context.user_key)
     if verdict == "pass":
         return
     if verdict == "warn" and update.effective_chat is not None:

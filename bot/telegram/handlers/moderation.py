@@ -56,8 +56,9 @@ async def notify_moderators(app: Application, result: ReloadResult) -> None:  # 
     runtime: Runtime = app.bot_data["runtime"]
     if result.ok:
         return
-    lang = runtime.settings.default_language
     for moderator in runtime.settings.moderator_ids:
+        lang = runtime.store.get_language(runtime.key(moderator)) or \
+            runtime.settings.default_language
         try:
             await app.bot.send_message(moderator, reload_report(result, lang),
                                        parse_mode=PARSE_MODE)

@@ -1,0 +1,251 @@
+"""The Redis store, for several replicas of the bot sharing what it keeps.
+
+Keys hold no user id: a language choice is kept under the anonymous HMAC user key only, counts
+are hashes per day, and unanswered questions one sorted set scored by day, so a retention purge
+is a single range delete.
+
+    qoldau:lang:<user key>       hash  lang, day
+    qoldau:counts:<day>          hash  ["topic", "lang", "kind"] → n
+    qoldau:feedback:<day>        hash  ["topic", "lang", 0|1] → n
+    qoldau:days                  zset  days that have counts or feedback (score YYYYMMDD)
+    qoldau:unanswered            zset  [id, "day", "lang", "text"] (score YYYYMMDD)
+
+When Redis cannot be reached the bot keeps answering (see `Breaker`): a language is not found
+(the person's Telegram language is used), a new choice and the counts are dropped with a warning.
+Only what must not pretend is refused with `StoreUnavailable`: erasing a person's data (saying
+"erased" would be a lie) and the moderators' reports (zero counts would be a lie too).
+
+The Store protocol is synchronous, so this store uses redis-py's blocking client with short
+timeouts; on a loopback or LAN Redis a command costs a fraction of a millisecond, like SQLite.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import TypeVar
+
+import redis
+import redis.asyncio
+from redis.backoff import NoBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from redis.retry import Retry
+
+from bot.language import Lang, is_lang
+from bot.storage import CountRow, FeedbackRow, UnansweredRow
+
+log = logging.getLogger("qoldau.redis")
+
+#: Redis on the same host or LAN answers in well under a millisecond; waiting longer than this
+#: would hold up every person's answer, so such a Redis counts as down.
+CONNECT_TIMEOUT_S = 0.25
+COMMAND_TIMEOUT_S = 0.5
+#: After a failure, Redis is left alone this long before the next try.
+RETRY_AFTER_S = 1.0
+DEFAULT_PREFIX = "qoldau:"
+#: Failures that mean "Redis is not there now" (restarting, loading, unreachable).
+UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
+
+T = TypeVar("T")
+
+
+class StoreUnavailable(RuntimeError):
+    """The store cannot be reached now; nothing was read or changed."""
+
+
+class Breaker:
+    """Remembers that Redis is down, so calls skip it for a moment instead of each waiting for
+    a timeout; says once when Redis goes away and once when it is back."""
+
+    def __init__(self, name: str, retry_after_s: float = RETRY_AFTER_S,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.name = name
+        self.retry_after_s = retry_after_s
+        self.clock = clock
+        self.down = False
+        self._next_try = 0.0
+        self._lock = threading.Lock()
+
+    def available(self) -> bool:
+        """Whether to try Redis now (always while it works; once a second while it is down)."""
+        return not self.down or self.clock() >= self._next_try
+
+    def failed(self, error: BaseException) -> None:
+        """Record a failed call."""
+        with self._lock:
+            self._next_try = self.clock() + self.retry_after_s
+            if self.down:
+                return
+            self.down = True
+        log.warning("redis unavailable", extra={"part": self.name,
+                                                "error": type(error).__name__})
+
+    def succeeded(self) -> None:
+        """Record a call that worked."""
+        if not self.down:
+            return
+        with self._lock:
+            was_down, self.down = self.down, False
+        if was_down:
+            log.warning("redis back", extra={"part": self.name})
+
+
+def sync_client(url: str) -> redis.Redis:
+    """A blocking client that gives up fast (one immediate retry, for a connection that
+    Redis closed while restarting)."""
+    return redis.Redis.from_url(url, decode_responses=True,
+                                socket_connect_timeout=CONNECT_TIMEOUT_S,
+                                socket_timeout=COMMAND_TIMEOUT_S, retry=Retry(NoBackoff(), 1))
+
+
+def async_client(url: str) -> redis.asyncio.Redis:
+    """An asyncio client that gives up fast, like `sync_client`."""
+    return redis.asyncio.Redis.from_url(url, decode_responses=True,
+                                        socket_connect_timeout=CONNECT_TIMEOUT_S,
+                                        socket_timeout=COMMAND_TIMEOUT_S,
+                                        retry=Retry(NoBackoff(), 1))
+
+
+def day_score(day: str) -> int:
+    """A day (YYYY-MM-DD) as a sortable number (YYYYMMDD)."""
+    return int(day.replace("-", ""))
+
+
+class RedisStore:
+    """Everything the bot keeps, in Redis, shared by every replica."""
+
+    def __init__(self, client: redis.Redis, prefix: str = DEFAULT_PREFIX) -> None:
+        self.client = client
+        self.prefix = prefix
+        self.breaker = Breaker("store")
+
+    @classmethod
+    def from_url(cls, url: str, prefix: str = DEFAULT_PREFIX) -> RedisStore:
+        """Connect lazily to the Redis at url (nothing is sent until the first command)."""
+        return cls(sync_client(url), prefix)
+
+    def _key(self, *parts: str) -> str:
+        return self.prefix + ":".join(parts)
+
+    def _try(self, call: Callable[[], T], fallback: T) -> T:
+        """Run a command; if Redis is down, return fallback (the caller degrades)."""
+        if not self.breaker.available():
+            return fallback
+        try:
+            result = call()
+        except UNREACHABLE as exc:
+            self.breaker.failed(exc)
+            return fallback
+        self.breaker.succeeded()
+        return result
+
+    def _must(self, call: Callable[[], T]) -> T:
+        """Run a command; if Redis is down, raise StoreUnavailable."""
+        if not self.breaker.available():
+            raise StoreUnavailable("Redis is unavailable")
+        try:
+            result = call()
+        except UNREACHABLE as exc:
+            self.breaker.failed(exc)
+            raise StoreUnavailable("Redis is unavailable") from exc
+        self.breaker.succeeded()
+        return result
+
+    def ping(self) -> bool:
+        """Whether Redis answers now (always asks, even while the breaker is open)."""
+        try:
+            self.client.ping()
+        except UNREACHABLE as exc:
+            self.breaker.failed(exc)
+            return False
+        self.breaker.succeeded()
+        return True
+
+    # ---- a person's language ----------------------------------------------------------------
+
+    def get_language(self, user_key: str) -> Lang | None:
+        """The language a person chose, if any (None while Redis is down)."""
+        value = self._try(lambda: self.client.hget(self._key("lang", user_key), "lang"), None)
+        return value if is_lang(value) else None
+
+    def set_language(self, user_key: str, lang: Lang) -> None:
+        """Remember a person's language choice (dropped, with a warning, while Redis is down)."""
+        day = datetime.now(UTC).date().isoformat()
+        self._try(lambda: self.client.hset(self._key("lang", user_key),
+                                           mapping={"lang": lang, "day": day}), None)
+
+    def forget(self, user_key: str) -> bool:
+        """Erase everything kept about a person; raise StoreUnavailable while Redis is down."""
+        return bool(self._must(lambda: self.client.delete(self._key("lang", user_key))))
+
+    # ---- anonymous counts -------------------------------------------------------------------
+
+    def _count(self, table: str, day: str, field: list[str | int]) -> None:
+        pipe = self.client.pipeline(transaction=True)
+        pipe.hincrby(self._key(table, day), json.dumps(field, ensure_ascii=False), 1)
+        pipe.zadd(self._key("days"), {day: day_score(day)})
+        self._try(pipe.execute, None)
+
+    def record_reply(self, day: str, topic: str, lang: str, kind: str) -> None:
+        """Count one reply (no user, no text); dropped while Redis is down."""
+        self._count("counts", day, [topic, lang, kind])
+
+    def record_feedback(self, day: str, topic: str, lang: str, helpful: bool) -> None:
+        """Count one 👍 or 👎 for a topic; dropped while Redis is down."""
+        self._count("feedback", day, [topic, lang, int(helpful)])
+
+    def save_unanswered(self, day: str, lang: str, text: str) -> None:
+        """Keep one redacted unanswered question; dropped while Redis is down."""
+
+        def save() -> None:
+            number = self.client.incr(self._key("unanswered", "seq"))
+            member = json.dumps([number, day, lang, text], ensure_ascii=False)
+            self.client.zadd(self._key("unanswered"), {member: day_score(day)})
+
+        self._try(save, None)
+
+    def purge_unanswered(self, before_day: str) -> int:
+        """Delete unanswered questions older than a day; return how many."""
+        return int(self._must(lambda: self.client.zremrangebyscore(
+            self._key("unanswered"), "-inf", f"({day_score(before_day)}")))
+
+    def _days(self, since_day: str) -> list[str]:
+        days = self.client.zrangebyscore(self._key("days"), day_score(since_day), "+inf")
+        return [str(day) for day in days]
+
+    def _tables(self, table: str, since_day: str) -> list[tuple[str, list[str | int], int]]:
+        def read() -> list[tuple[str, list[str | int], int]]:
+            rows = []
+            for day in self._days(since_day):
+                for field, n in self.client.hgetall(self._key(table, day)).items():
+                    rows.append((day, json.loads(field), int(n)))
+            return sorted(rows, key=lambda row: (row[0], *map(str, row[1])))
+
+        return self._must(read)
+
+    def counts(self, since_day: str) -> list[CountRow]:
+        """Reply counts from a day on; raise StoreUnavailable while Redis is down."""
+        return [CountRow(day, str(topic), str(lang), str(kind), n)
+                for day, (topic, lang, kind), n in self._tables("counts", since_day)]
+
+    def feedback(self, since_day: str) -> list[FeedbackRow]:
+        """Feedback counts from a day on; raise StoreUnavailable while Redis is down."""
+        return [FeedbackRow(day, str(topic), str(lang), bool(helpful), n)
+                for day, (topic, lang, helpful), n in self._tables("feedback", since_day)]
+
+    def unanswered(self, since_day: str) -> list[UnansweredRow]:
+        """Unanswered questions from a day on; raise StoreUnavailable while Redis is down."""
+        members = self._must(lambda: self.client.zrangebyscore(
+            self._key("unanswered"), day_score(since_day), "+inf"))
+        rows = sorted((json.loads(str(member)) for member in members),
+                      key=lambda row: (row[1], row[0]))
+        return [UnansweredRow(day, lang, text) for _, day, lang, text in rows]
+
+    def close(self) -> None:
+        """Close the connections."""
+        self.client.close()

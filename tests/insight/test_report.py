@@ -1,0 +1,83 @@
+"""/stats and the HTML report, from counts a test run produced."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.__main__ import main
+from bot.insight.report import render_report
+from bot.insight.stats import stats_text
+from bot.insight.summary import build_insight, group_themes
+from bot.knowledge.base import KnowledgeBase
+from bot.knowledge.markup import problems
+from bot.storage.sqlite import SQLiteStore
+
+TODAY = date(2026, 11, 23)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> SQLiteStore:
+    store = SQLiteStore(tmp_path / "qoldau.sqlite3")
+    for offset in range(10):
+        day = (TODAY - timedelta(days=offset)).isoformat()
+        for _ in range(5 + offset):
+            store.record_reply(day, "stress-anxiety", "ru", "answer")
+        store.record_reply(day, "loneliness", "kk", "answer")
+        store.record_reply(day, "", "en", "fallback")
+        if offset % 3 == 0:
+            store.record_reply(day, "suicide-crisis", "kk", "crisis")
+    store.record_feedback(TODAY.isoformat(), "stress-anxiety", "ru", True)
+    store.record_feedback(TODAY.isoformat(), "stress-anxiety", "ru", True)
+    store.record_feedback(TODAY.isoformat(), "loneliness", "kk", False)
+    for text in ("где купить телефон", "купить телефон где дешевле", "погода в алматы",
+                 "какая погода в алматы завтра", "рецепт плова"):
+        store.save_unanswered(TODAY.isoformat(), "ru", text)
+    return store
+
+
+def test_insight_sums_the_days(store: SQLiteStore) -> None:
+    insight = build_insight(store, TODAY, 7)
+    assert insight.first_day == "2026-11-17" and len(insight.daily) == 7
+    assert insight.by_kind["answer"] == sum(5 + o for o in range(7)) + 7
+    assert insight.by_kind["fallback"] == 7 and insight.by_kind["crisis"] == 3
+    assert insight.by_topic[0][0] == "stress-anxiety"
+    assert insight.helpful == [("stress-anxiety", 2, 0), ("loneliness", 0, 1)]
+    assert [t.count for t in insight.themes][:2] == [2, 2]
+
+
+def test_stats_text_in_each_language(store: SQLiteStore, kb: KnowledgeBase) -> None:
+    insight = build_insight(store, TODAY, 7)
+    for lang, word in (("kk", "күн"), ("ru", "дней"), ("en", "days")):
+        text = stats_text(insight, kb, lang)  # type: ignore[arg-type]
+        assert word in text and str(insight.total) in text
+        assert problems(text) == []
+        assert kb.topic("stress-anxiety").texts[lang].title in text  # type: ignore[index]
+
+
+def test_report_has_every_chart(store: SQLiteStore, kb: KnowledgeBase) -> None:
+    html = render_report(build_insight(store, TODAY, 30), kb, "en")
+    for section in ("topics", "languages", "rates", "helpfulness", "unanswered"):
+        assert f'id="{section}"' in html
+    assert html.count("<svg") >= 4
+    assert kb.topic("stress-anxiety").texts["en"].title in html
+    assert "купить телефон" in html  # the biggest unanswered theme
+    assert "<script" not in html and "http" not in html.replace("http://www.w3", "")
+
+
+def test_report_command_writes_a_file(store: SQLiteStore, tmp_path: Path,
+                                      monkeypatch: pytest.MonkeyPatch,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    store.close()
+    monkeypatch.setenv("DATA_DIR", str(tmp_path))
+    out = tmp_path / "report.html"
+    assert main(["report", "--out", str(out), "--lang", "ru"]) == 0
+    assert "Спрос по темам" in out.read_text(encoding="utf-8") or "<svg" in out.read_text()
+    assert str(out) in capsys.readouterr().out
+
+
+def test_themes_group_alike_questions() -> None:
+    themes = group_themes(["где купить телефон", "купить телефон дешево", "погода"])
+    assert [t.count for t in themes] == [2, 1]

@@ -179,6 +179,9 @@ def _deployment_settings(get: Callable[[str], str | None]) -> dict[str, Any]:
     if redis_url is not None and not re.match(r"^(rediss?|unix)://", redis_url):
         raise SettingsError("REDIS_URL must start with redis://, rediss:// or unix://, "
                             "e.g. redis://127.0.0.1:6379/0")
+    if redis_url is not None and get("USER_KEY_SECRET") is None:
+        raise SettingsError("REDIS_URL needs USER_KEY_SECRET: every replica must make the same "
+                            "anonymous user keys (e.g. the output of `openssl rand -hex 32`)")
     return {
         "webhook_url": url,
         "webhook_secret": Secret(secret) if secret else None,

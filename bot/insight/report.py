@@ -74,9 +74,10 @@ def _lines(insight: Insight, width: int = 900, height: int = 220) -> str:
                      f'points="{" ".join(points)}"/>')
     label_every = max(1, len(days) // 8)
     for i, row in enumerate(days):
-        if i % label_every == 0:
+        if i % label_every == 0 or i == len(days) - 1:
+            anchor = "end" if i == len(days) - 1 else "middle"
             parts.append(f'<text x="{left + i * step:.1f}" y="{height - 8}" '
-                         f'text-anchor="middle">{row.day[5:]}</text>')
+                         f'text-anchor="{anchor}">{row.day[5:]}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
@@ -94,7 +95,8 @@ def render_report(insight: Insight, kb: KnowledgeBase, lang: Lang) -> str:
         "anonymous": _("Anonymous counts: no user ids, no message text."),
         "topics": _("Demand per topic"), "languages": _("Languages"),
         "rates": _("Fallback and crisis rates per day"), "helpful_q": _("Was this helpful?"),
-        "topic": _("Topic"), "helpful": _("Helpful"), "no_data": _("No data yet."),
+        "topic": _("Topic"), "helpful": _("Helpful"), "not_helpful": _("Not helpful"),
+        "share": _("Share helpful"), "no_data": _("No data yet."),
         "themes": _("Most frequent unanswered themes"),
         "none_kept": _("None kept (storing unanswered questions is off, or there were none)."),
         "fallback": _("Fallback"), "crisis": _("Crisis replies"),
@@ -130,8 +132,9 @@ def render_report(insight: Insight, kb: KnowledgeBase, lang: Lang) -> str:
         f'<section id="helpfulness"><h2>{text.helpful_q}</h2>',
     ]
     if insight.helpful:
-        html.append(f"<table><tr><th>{text.topic}</th><th>👍</th><th>👎</th>"
-                    f"<th>{text.helpful}</th></tr>")
+        html.append(f"<table><tr><th>{text.topic}</th><th>👍 {text.helpful}</th>"
+                    f"<th>👎 {text.not_helpful}</th>"
+                    f"<th>{text.share}</th></tr>")
         for topic, up, down in insight.helpful:
             share = 100 * up / (up + down) if up + down else 0
             html.append(f"<tr><td>{escape(title(topic))}</td><td>{up}</td><td>{down}</td>"

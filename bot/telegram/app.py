@@ -7,13 +7,14 @@ import contextlib
 import logging
 import re
 import sys
+from typing import Any
 
 from telegram import BotCommand, Update
 from telegram.error import InvalidToken
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
+    BaseRateLimiter,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
@@ -30,7 +31,6 @@ from bot.knowledge.loader import KnowledgeError, load
 from bot.language import LANGS
 from bot.logs import setup_logging
 from bot.storage.keys import load_or_create_secret
-from bot.storage.sqlite import SQLiteStore
 from bot.telegram.context import QoldauContext
 from bot.telegram.handlers import (
     commands,
@@ -44,6 +44,7 @@ from bot.telegram.handlers import (
 from bot.telegram.handlers.errors import on_error
 from bot.telegram.handlers.flood import guard_flood
 from bot.telegram.handlers.locale import choose_locale
+from bot.telegram.replicas import close_shared, make_rate_limiter, open_shared
 from bot.telegram.request import RetryingRequest
 from bot.telegram.runtime import Runtime
 
@@ -134,8 +135,13 @@ def file_url(base_url: str) -> str:
     return re.sub(r"/bot/?$", "/file/bot", base_url.rstrip("/"))
 
 
-def build_application(settings: Settings, runtime: Runtime) -> Application:  # type: ignore[type-arg]
-    """Build the bot: HTTP with retries, Telegram's rate limits, and every handler."""
+def build_application(settings: Settings, runtime: Runtime,
+                      rate_limiter: BaseRateLimiter[Any] | None = None,
+                      ) -> Application:  # type: ignore[type-arg]
+    """Build the bot: HTTP with retries, Telegram's rate limits, and every handler.
+
+    `rate_limiter` replaces the usual one (the load benchmark measures the bot without it).
+    """
     if settings.telegram_bot_token is None:
         raise ValueError("build_application needs TELEGRAM_BOT_TOKEN")
     app = (
@@ -146,13 +152,15 @@ def build_application(settings: Settings, runtime: Runtime) -> Application:  # t
         .request(RetryingRequest(connection_pool_size=64, read_timeout=10, write_timeout=10,
                                  connect_timeout=5))
         .get_updates_request(RetryingRequest(read_timeout=40, connect_timeout=5))
-        # Waits out 429 answers and keeps within ~30 messages/s and 20/min per group.
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        # Waits out 429 answers and keeps within ~30 messages/s and 20/min per group
+        # (through Redis, together with the other replicas, when REDIS_URL is set).
+        .rate_limiter(rate_limiter or make_rate_limiter(runtime))
         .context_types(ContextTypes(context=QoldauContext))
         # Updates run concurrently, so one person's slow exchange never delays another's.
         .concurrent_updates(64)
         .post_init(on_startup)
         .post_stop(on_shutdown)
+        .post_shutdown(close_shared)
         .build()
     )
     app.bot_data["runtime"] = runtime
@@ -163,10 +171,12 @@ def build_application(settings: Settings, runtime: Runtime) -> Application:  # t
 def make_runtime(settings: Settings) -> Runtime:
     """Load the knowledge base and open the store; raise KnowledgeError if it has problems."""
     kb = load(settings.knowledge_dir)
-    store = SQLiteStore(settings.data_dir / "qoldau.sqlite3")
+    # SQLite and in-memory counters, or Redis shared with other replicas (REDIS_URL).
+    shared = open_shared(settings)
     secret = load_or_create_secret(settings.data_dir, settings.user_key_secret.reveal()
                                    if settings.user_key_secret else None)
-    return Runtime(settings=settings, knowledge=KnowledgeHolder(kb), store=store, secret=secret)
+    return Runtime(settings=settings, knowledge=KnowledgeHolder(kb), store=shared.store,
+                   secret=secret, flood=shared.flood, redis=shared.redis)
 
 
 def run_polling(settings: Settings) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from bot.config import Settings
 from bot.knowledge.base import KnowledgeBase
@@ -10,6 +11,9 @@ from bot.knowledge.live import KnowledgeHolder
 from bot.storage import Store
 from bot.storage.keys import user_key
 from bot.telegram.flood import FloodGuard
+
+if TYPE_CHECKING:
+    from redis.asyncio import Redis as AsyncRedis
 
 
 @dataclass
@@ -21,6 +25,8 @@ class Runtime:
     store: Store
     secret: bytes
     flood: FloodGuard = field(default_factory=FloodGuard)
+    #: The Redis that replicas share (flood counters, rate limit); None: this process alone.
+    redis: AsyncRedis | None = None
 
     @property
     def kb(self) -> KnowledgeBase:

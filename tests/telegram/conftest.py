@@ -157,6 +157,6 @@ async def run_bot(tg: FakeTelegram, settings: Settings) -> AsyncIterator[Harness
 async def harness(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> AsyncIterator[Harness]:
     """A running bot against a fresh fake Bot API, with a fresh data directory."""
     caplog.set_level(logging.INFO)
-    async with FakeTelegram(token=TOKEN, bot_username=BOT_USERNAME) as tg:
-        async with run_bot(tg, make_settings(tg, tmp_path / "data")) as running:
-            yield running
+    async with (FakeTelegram(token=TOKEN, bot_username=BOT_USERNAME) as tg,
+                run_bot(tg, make_settings(tg, tmp_path / "data")) as running):
+        yield running

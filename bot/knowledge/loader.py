@@ -49,7 +49,9 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}: {self.message}"
+        # One problem, one line: a key or value quoted in the message may hold line breaks.
+        message = " ".join(self.message.splitlines())
+        return f"{self.path}:{self.line}:{self.column}: {message}"
 
 
 class KnowledgeError(Exception):
@@ -168,6 +170,13 @@ def _parse(path: Path, shown: str) -> tuple[_Document | None, list[Problem]]:
         what = exc.problem or "the YAML cannot be read"
         hint = " (check the indentation, and put text with ':' or '#' in quotes)"
         return None, [Problem(shown, line, column, f"YAML syntax: {what}{hint}")]
+    except yaml.reader.ReaderError as exc:
+        # An invisible control character (pasted from a document): YAML refuses the file.
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - text.rfind("\n", 0, exc.position)
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        return None, [Problem(shown, line, column, f"an invisible character (U+{code:04X}) "
+                                                   "YAML does not allow: delete it")]
     doc = _Document(shown, None)
     if root is None:
         return None, [Problem(shown, 1, 1, "the file is empty")]
@@ -179,12 +188,32 @@ def _parse(path: Path, shown: str) -> tuple[_Document | None, list[Problem]]:
 _SCALARS = yaml.constructor.SafeConstructor()
 
 
+def _scalar(node: yaml.Node, doc: _Document, problems: list[Problem]) -> Any:
+    """A value as YAML reads it; the text itself when a tag makes it unreadable ("!!int x")."""
+    try:
+        return _SCALARS.construct_object(node)
+    except (yaml.YAMLError, ValueError, LookupError, TypeError, AttributeError):
+        tag = str(node.tag).removeprefix("tag:yaml.org,2002:")
+        problems.append(Problem(doc.path, node.start_mark.line + 1, node.start_mark.column + 1,
+                                f"YAML cannot read this as '{tag}': put the text in quotes"))
+        return node.value
+    finally:
+        # The shared constructor would otherwise keep every node of every load.
+        _SCALARS.constructed_objects.pop(node, None)
+        _SCALARS.recursive_objects.pop(node, None)
+
+
 def _construct(node: yaml.Node, path: YamlPath, doc: _Document, problems: list[Problem]) -> Any:
     doc.nodes[path] = node
+    if any(doc.nodes.get(path[:depth]) is node for depth in range(len(path))):
+        # An alias inside the very block it names ("&a [*a]") would repeat forever.
+        problems.append(doc.problem(path, "this alias points back to the block it is in; "
+                                          "write the value out"))
+        return None
     if isinstance(node, yaml.MappingNode):
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            key = str(_SCALARS.construct_object(key_node))
+            key = str(_scalar(key_node, doc, problems))
             if key in result:
                 line = key_node.start_mark.line + 1
                 problems.append(Problem(doc.path, line, key_node.start_mark.column + 1,
@@ -195,7 +224,7 @@ def _construct(node: yaml.Node, path: YamlPath, doc: _Document, problems: list[P
         return result
     if isinstance(node, yaml.SequenceNode):
         return [_construct(item, (*path, i), doc, problems) for i, item in enumerate(node.value)]
-    value = _SCALARS.construct_object(node)
+    value = _scalar(node, doc, problems)
     # Dates, times and the like mean nothing here: keep them as the text the editor wrote.
     return value if isinstance(value, str | int | float | bool) or value is None else node.value
 
@@ -255,6 +284,8 @@ class _Builder:
         # Ids of topics in files that failed validation: they exist, with problems already
         # reported, so a reference to them is not a second problem.
         self.unchecked_ids: set[str] = set()
+        #: Some file could not be parsed at all, so which topic ids exist is unknown.
+        self.unreadable = False
 
     def add(self, doc: _Document) -> None:
         model = _model_for(doc)
@@ -391,6 +422,9 @@ class _Builder:
         return topics
 
     def _check_references(self, topics: Mapping[str, Topic], crisis: CrisisReply | None) -> None:
+        if self.unreadable:
+            # A file that cannot be read may hold the topics referred to: fix it first.
+            return
         for doc, path, model, _ in self.topics:
             for i, other in enumerate(model.related):
                 if other == model.id:
@@ -449,6 +483,8 @@ def load(directory: str | Path) -> KnowledgeBase:
         builder.problems += problems
         if doc is not None:
             builder.add(doc)
+        else:
+            builder.unreadable = True
     kb = builder.build()
     if kb is None:
         raise KnowledgeError(builder.problems)

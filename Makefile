@@ -7,13 +7,20 @@ BIN    := $(VENV)/bin
 CATALOGS := $(wildcard locales/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGS:.po=.mo)
 
-.PHONY: run test install install-dev locales extract-messages update-messages lint eval clean
+.PHONY: run test redis-server install install-dev locales extract-messages update-messages lint eval clean
 
 run: install locales
 	$(BIN)/qoldau run
 
-test: install-dev locales
+test: install-dev locales redis-server
 	$(BIN)/python -m pytest
+
+# The Redis tests start their own redis-server (Debian's package; CI runs as root). Where it
+# cannot be installed, those tests are skipped and say why.
+redis-server:
+	@command -v redis-server >/dev/null || (apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null) || \
+		echo "redis-server could not be installed: the Redis tests will be skipped"
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev

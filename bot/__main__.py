@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.config import Settings, SettingsError, load_settings
+from bot.config import Settings, SettingsError, check_webhook, load_settings
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.loader import KnowledgeError, load, validate
 from bot.knowledge.markup import to_plain
@@ -29,7 +30,18 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     """Start the Telegram bot, or the console chat when no token is set.
 
     Example: TELEGRAM_BOT_TOKEN=123:ABC qoldau run
+    With --webhook, Telegram posts updates to WEBHOOK_URL instead (README: Deployment):
+             qoldau run --webhook
     """
+    if getattr(args, "webhook", False):
+        try:
+            check_webhook(settings)
+        except SettingsError as exc:
+            print(f"qoldau: {exc}", file=sys.stderr)
+            return 2
+        from bot.telegram.webhook import run_webhook
+
+        return run_webhook(settings)
     if settings.telegram_bot_token is None:
         print("No TELEGRAM_BOT_TOKEN set: starting the console chat with the same answers "
               "(see README.md to connect Telegram).", file=sys.stderr)
@@ -155,11 +167,12 @@ def cmd_schema(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
-    """Score a question file (shared/eval format) through the bot's own reply function.
+    """Score a question file (shared/eval format) through the bot's own reply function;
+    with --baseline, also through a naive matcher (bot/matching/baseline.py) to compare.
 
-    Example: qoldau eval ../shared/eval/dev.yaml --json
+    Example: qoldau eval ../shared/eval/dev.yaml --json --baseline
     """
-    from bot.evaluation import EvalFileError, evaluate, format_table, read_items
+    from bot.evaluation import EvalFileError, evaluate, format_baseline, format_table, read_items
 
     try:
         items = read_items(Path(args.file))
@@ -168,7 +181,31 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     kb = _load_or_exit(settings.knowledge_dir)
     result = evaluate(kb, items, default=settings.default_language)
-    print(json.dumps(result, ensure_ascii=False) if args.json else format_table(result))
+    text = format_table(result)
+    if args.baseline:
+        from bot.matching import baseline
+
+        naive = evaluate(kb, items, settings.default_language, reply=baseline.answer)
+        result["baseline"] = {"matcher": baseline.DESCRIPTION, **naive}
+        text += "\n\n" + format_baseline(result, naive, baseline.DESCRIPTION)
+    print(json.dumps(result, ensure_ascii=False) if args.json else text)
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
+    """Time the matcher, the whole Telegram pipeline and start-up, each beside its baseline.
+
+    Needs the dev extras (the fake Bot API of tests/); about 1.5 minutes, --quick about 15 s.
+
+    Example: qoldau bench --quick
+    """
+    from bench.run import format_table as bench_table
+    from bench.run import run as run_bench
+
+    result = run_bench(settings.knowledge_dir, quick=args.quick,
+                       default=settings.default_language,
+                       progress=lambda step: print(step, file=sys.stderr, flush=True))
+    print(json.dumps(result, ensure_ascii=False) if args.json else bench_table(result))
     return 0
 
 
@@ -184,7 +221,9 @@ def build_parser() -> argparse.ArgumentParser:
         command.set_defaults(func=func)
         return command
 
-    add("run", cmd_run, "start the bot (console chat without a token)")
+    run = add("run", cmd_run, "start the bot (console chat without a token)")
+    run.add_argument("--webhook", action="store_true",
+                     help="serve Telegram's webhook (WEBHOOK_*) instead of long polling")
     chat = add("chat", cmd_chat, "chat with the bot in the terminal")
     chat.add_argument("--lang", choices=LANGS, help="the language to start in")
     ask = add("ask", cmd_ask, "print the reply to one message")
@@ -204,6 +243,11 @@ def build_parser() -> argparse.ArgumentParser:
     evaluation = add("eval", cmd_eval, "score a question file")
     evaluation.add_argument("file")
     evaluation.add_argument("--json", action="store_true", help="print one JSON object")
+    evaluation.add_argument("--baseline", action="store_true",
+                            help="also score a naive rapidfuzz matcher, to compare")
+    bench = add("bench", cmd_bench, "time the bot beside its baselines")
+    bench.add_argument("--json", action="store_true", help="print one JSON object")
+    bench.add_argument("--quick", action="store_true", help="fewer repeats, no 100× size")
     return parser
 
 
@@ -215,7 +259,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"qoldau: {exc}", file=sys.stderr)
         return 2
-    result: int = args.func(args, settings)
+    try:
+        result: int = args.func(args, settings)
+    except BrokenPipeError:
+        # `qoldau eval … | head`: the reader left; that is not an error of ours.
+        sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - silence the interpreter's flush
+        return 0
     return result
 
 

@@ -6,7 +6,7 @@ The file format is that of `shared/eval/README.md`: a YAML list of items with `q
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,6 +18,9 @@ from bot.language import LANGS, Lang, is_lang
 from bot.replies import Reply, answer
 
 NONE = "none"
+
+#: What is scored: `bot.replies.answer`, or a matcher to compare it with (same signature).
+ReplyFunction = Callable[[KnowledgeBase, str, Lang | None, Lang], Reply]
 
 
 class EvalFileError(ValueError):
@@ -83,9 +86,10 @@ def _rate(hits: int, total: int) -> float:
     return round(hits / total, 4) if total else 1.0
 
 
-def evaluate(kb: KnowledgeBase, items: Sequence[Item], default: Lang = "ru") -> dict[str, Any]:
-    """Score every item and return the contract's JSON object."""
-    replies = [answer(kb, item.q, chosen=None, default=default) for item in items]
+def evaluate(kb: KnowledgeBase, items: Sequence[Item], default: Lang = "ru",
+             reply: ReplyFunction = answer) -> dict[str, Any]:
+    """Score every item's reply (the bot's own by default); return the contract's JSON object."""
+    replies = [reply(kb, item.q, None, default) for item in items]
     pairs = list(zip(items, replies, strict=True))
     crisis = [(i, r) for i, r in pairs if i.crisis]
     calm = [(i, r) for i, r in pairs if not i.crisis]
@@ -138,4 +142,20 @@ def format_table(result: dict[str, Any]) -> str:
             lines.append(f"  [{miss['lang']}→{miss['got_lang']}] {miss['q']!r}: expected "
                          f"{'/'.join(miss['expect'])}, got {miss['kind']} {got} "
                          f"({miss['score']:.2f})")
+    return "\n".join(lines)
+
+
+def format_baseline(result: dict[str, Any], baseline: dict[str, Any], name: str) -> str:
+    """The baseline's scores beside ours, with our margin on each."""
+    lines = [f"baseline: {name}", f"{'':<18} {'ours':>6} {'base':>6} {'margin':>7}"]
+    for key in ("top1", "top3", "lang_accuracy", "crisis_recall", "crisis_false_alarm",
+                "fallback_accuracy"):
+        lines.append(f"{key:<18} {result[key]:>6.3f} {baseline[key]:>6.3f} "
+                     f"{result[key] - baseline[key]:>+7.3f}")
+    for lang, row in baseline["by_lang"].items():
+        ours = result["by_lang"][lang]["top1"]
+        lines.append(f"{'top1 ' + lang:<18} {ours:>6.3f} {row['top1']:>6.3f} "
+                     f"{ours - row['top1']:>+7.3f}")
+    lines.append(f"baseline misses (topic, language or crisis): {len(baseline['misses'])}, "
+                 "listed with --json")
     return "\n".join(lines)

@@ -10,6 +10,9 @@ import pytest
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.loader import load
 
+# A real redis-server on a free loopback port, for the Redis store and the replicas' tests.
+pytest_plugins = ["tests.redis_server"]
+
 # --- The answering engine: knowledge, language, safety, matching, replies, CLI -----------------
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -92,7 +92,7 @@ class Breaker:
         with self._lock:
             was_down, self.down = self.down, False
         if was_down:
-            log.warning("redis back", extra={"part": self.name})
+            log.info("redis back", extra={"part": self.name})
 
 
 def sync_client(url: str) -> redis.Redis:

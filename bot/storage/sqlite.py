@@ -48,6 +48,9 @@ class SQLiteStore:
         self._lock = threading.Lock()
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
+        # With WAL, NORMAL survives a crash of the process; only a power cut can lose the last
+        # few counts. FULL would wait on a disk sync inside the event loop for every reply.
+        self._db.execute("PRAGMA synchronous=NORMAL")
         # Erased rows are overwritten on disk, not left in free pages.
         self._db.execute("PRAGMA secure_delete=ON")
         self._migrate()

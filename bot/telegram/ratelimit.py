@@ -4,8 +4,11 @@ Telegram allows a bot about 30 messages a second in all, about one a second into
 short bursts), and 20 a minute into one group. Replicas that each kept their own limit would
 together send N times too much, so each send first reserves a slot in buckets shared in Redis:
 the chat's, then the bot's. A bucket is a GCRA ("generic cell rate algorithm"): one key holding
-the theoretical time of the next free slot, updated by one Lua script with Redis's own clock.
-A reservation says how long to wait, so a waiting send sleeps once instead of polling Redis.
+the theoretical time of the next free slot, updated by a Lua script with Redis's own clock.
+
+A chat's slot is reserved ahead: the send sleeps once until its turn. The bot-wide slot is taken
+only at the moment of sending (one waiting send per replica asks Redis, the others queue behind
+it), so a replica whose event loop ran late never lets several reserved sends out at once.
 
 A 429 answer is still possible (another bot process, Telegram's own judgement): it is retried
 like AIORateLimiter does, after `retry_after`, and it pauses every replica's sends for that long.
@@ -54,8 +57,9 @@ class Limit:
         return self.interval_ms * (self.burst - 1)
 
 
-#: The whole bot: 28/s plus a burst of 2, so no second ever holds more than Telegram's 30.
-BOT = Limit(per_s=28.0, burst=2)
+#: The whole bot: 27 a second, no burst, so that a second never holds more than Telegram's 30
+#: even when an event loop runs a little late.
+BOT = Limit(per_s=27.0, burst=1)
 #: One private chat: one a second, with a burst of three (a reply and two menus).
 PRIVATE_CHAT = Limit(per_s=1.0, burst=3)
 #: One group: 20 a minute.
@@ -79,6 +83,23 @@ return math.ceil(wait)
 """
 
 
+# The same, but a slot is taken only when it is free now: returns 0 (taken, send now), the ms
+# until the next free slot, or -ms of pause left.
+TAKE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local paused = redis.call('PTTL', KEYS[2])
+if paused > 0 then return -paused end
+local interval, tolerance = tonumber(ARGV[1]), tonumber(ARGV[2])
+local tat = tonumber(redis.call('GET', KEYS[1]) or now)
+if tat < now then tat = now end
+local wait = tat - tolerance - now
+if wait > 0 then return math.ceil(wait) end
+redis.call('SET', KEYS[1], tat + interval, 'PX', math.ceil(tat + interval - now) + 1000)
+return 0
+"""
+
+
 class LocalBuckets:
     """The same reservations in this process's memory, for while Redis is away."""
 
@@ -87,16 +108,20 @@ class LocalBuckets:
         self._next: dict[str, float] = {}
         self.paused_until = 0.0
 
-    def reserve(self, key: str, limit: Limit) -> float:
-        """Reserve a slot; return the seconds to wait for it (negative: paused, ask again)."""
+    def reserve(self, key: str, limit: Limit, take_now: bool = False) -> float:
+        """Reserve a slot (or with take_now, take one only if free now); return the seconds to
+        wait for it, or -seconds of pause left (nothing taken: ask again)."""
         now = self.clock() * 1000
         if self.paused_until * 1000 > now:
             return -(self.paused_until * 1000 - now) / 1000
         tat = max(self._next.get(key, now), now)
+        wait = max(0.0, tat - limit.tolerance_ms - now) / 1000
+        if take_now and wait > 0:
+            return wait
         self._next[key] = tat + limit.interval_ms
         if len(self._next) > 10_000:
             self._next = {k: v for k, v in self._next.items() if v > now}
-        return max(0.0, tat - limit.tolerance_ms - now) / 1000
+        return 0.0 if take_now else wait
 
 
 def retry_after_s(error: RetryAfter) -> float:
@@ -120,6 +145,8 @@ class RedisRateLimiter(BaseRateLimiter[int]):
         self.local = LocalBuckets()
         self.breaker = Breaker("rate limit")
         self._reserve = client.register_script(RESERVE)
+        self._take = client.register_script(TAKE)
+        self._bot_turn = asyncio.Lock()
 
     async def initialize(self) -> None:
         """Nothing to prepare: the Redis connection opens on first use."""
@@ -127,11 +154,12 @@ class RedisRateLimiter(BaseRateLimiter[int]):
     async def shutdown(self) -> None:
         """Nothing to release: the Redis client belongs to the runtime."""
 
-    async def _reserve_slot(self, bucket: str, limit: Limit) -> float:
-        """Reserve a slot in a bucket; the seconds to wait (negative: paused, ask again)."""
+    async def _slot(self, bucket: str, limit: Limit, take_now: bool) -> float:
+        """Reserve (or take) a slot in a bucket: seconds to wait, or -seconds of pause."""
         if self.breaker.available():
+            script = self._take if take_now else self._reserve
             try:
-                ms = await self._reserve(
+                ms = await script(
                     keys=[f"{self.prefix}rate:{bucket}", f"{self.prefix}rate:pause"],
                     args=[limit.interval_ms, limit.tolerance_ms])
             except UNREACHABLE as exc:
@@ -139,13 +167,20 @@ class RedisRateLimiter(BaseRateLimiter[int]):
             else:
                 self.breaker.succeeded()
                 return int(ms) / 1000
-        return self.local.reserve(bucket, limit)
+        return self.local.reserve(bucket, limit, take_now)
 
-    async def _wait_for_slot(self, bucket: str, limit: Limit) -> None:
-        while (wait := await self._reserve_slot(bucket, limit)) < 0:
+    async def _wait_for_chat(self, chat_id: int | str, limit: Limit) -> None:
+        """Reserve the chat's next slot and sleep until it comes."""
+        while (wait := await self._slot(f"chat:{chat_id}", limit, take_now=False)) < 0:
             await asyncio.sleep(-wait)
         if wait:
             await asyncio.sleep(wait)
+
+    async def _wait_for_bot(self) -> None:
+        """Take a bot-wide slot the moment one is free (one waiter per replica asks Redis)."""
+        async with self._bot_turn:
+            while wait := await self._slot("bot", self.limits["bot"], take_now=True):
+                await asyncio.sleep(abs(wait))
 
     async def _pause_everyone(self, seconds: float) -> None:
         """Hold every replica's sends for a while after Telegram said 429."""
@@ -173,8 +208,8 @@ class RedisRateLimiter(BaseRateLimiter[int]):
                 # Only messages into chats count towards Telegram's limits (not answers to
                 # button presses or inline queries, which must be quick).
                 kind = "private" if isinstance(chat_id, int) and chat_id > 0 else "group"
-                await self._wait_for_slot(f"chat:{chat_id}", self.limits[kind])
-                await self._wait_for_slot("bot", self.limits["bot"])
+                await self._wait_for_chat(chat_id, self.limits[kind])
+                await self._wait_for_bot()
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.error import Forbidden, TelegramError
+from telegram.error import Forbidden, TelegramError, TimedOut
 
 from bot.i18n import translator
 from bot.telegram.context import QoldauContext
+from bot.telegram.request import NEVER_SENT
 
 log = logging.getLogger("qoldau.telegram")
 
@@ -20,6 +21,11 @@ async def on_error(update: object, context: QoldauContext) -> None:
     if isinstance(error, Forbidden):
         # The person blocked the bot or left: nothing to apologise to.
         log.info("recipient unavailable", extra={"error": kind})
+        return
+    if isinstance(error, TimedOut) and not isinstance(error.__cause__, NEVER_SENT):
+        # Telegram did not answer in time, but it most likely delivered the reply: an apology
+        # asking to try again would only bring the same answer twice.
+        log.warning("reply timed out", extra={"update": _update_kind(update)})
         return
     log.error("handler failed", extra={"error": kind,
                                        "update": _update_kind(update)},

@@ -179,16 +179,23 @@ def make_runtime(settings: Settings) -> Runtime:
                    secret=secret, flood=shared.flood, redis=shared.redis)
 
 
-def run_polling(settings: Settings) -> int:
-    """Run the bot with long polling until stopped; return the process exit code."""
-    token = settings.telegram_bot_token.reveal() if settings.telegram_bot_token else ""
-    setup_logging(settings.log_level, secrets=[token])
+def runtime_or_report(settings: Settings) -> Runtime | None:
+    """The runtime; or None, with the knowledge base's problems printed for the operator."""
     try:
-        runtime = make_runtime(settings)
+        return make_runtime(settings)
     except KnowledgeError as exc:
         print("The knowledge base has problems:", file=sys.stderr)
         for problem in exc.problems:
             print(problem, file=sys.stderr)
+        return None
+
+
+def run_polling(settings: Settings) -> int:
+    """Run the bot with long polling until stopped; return the process exit code."""
+    token = settings.telegram_bot_token.reveal() if settings.telegram_bot_token else ""
+    setup_logging(settings.log_level, secrets=[token])
+    runtime = runtime_or_report(settings)
+    if runtime is None:
         return 1
     app = build_application(settings, runtime)
     log.info("starting", extra={"mode": "polling", "topics": len(runtime.kb.topics)})

@@ -38,9 +38,8 @@ from telegram.error import InvalidToken, TelegramError
 from telegram.ext import Application
 
 from bot.config import Settings
-from bot.knowledge.loader import KnowledgeError
 from bot.logs import setup_logging
-from bot.telegram.app import build_application, make_runtime
+from bot.telegram.app import build_application, runtime_or_report
 from bot.telegram.replicas import SeenUpdates, store_reachable
 from bot.telegram.runtime import Runtime
 
@@ -227,12 +226,8 @@ def run_webhook(settings: Settings) -> int:
     if settings.redis_url is not None and urlsplit(settings.redis_url.reveal()).password:
         secrets.append(urlsplit(settings.redis_url.reveal()).password or "")
     setup_logging(settings.log_level, secrets=secrets)
-    try:
-        runtime = make_runtime(settings)
-    except KnowledgeError as exc:
-        print("The knowledge base has problems:", file=sys.stderr)
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
+    runtime = runtime_or_report(settings)
+    if runtime is None:
         return 1
     server = WebhookServer(settings, runtime)
     log.info("starting", extra={"mode": "webhook", "port": settings.webhook_port,

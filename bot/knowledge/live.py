@@ -67,7 +67,10 @@ async def reload_knowledge(holder: KnowledgeHolder, directory: Path) -> ReloadRe
     try:
         kb = await asyncio.to_thread(load, directory)
     except KnowledgeError as exc:
-        log.warning("knowledge reload refused", extra={"problems": len(exc.problems)})
+        # The problems name files and lines of the knowledge base: nothing personal.
+        log.warning("knowledge reload refused",
+                    extra={"count": len(exc.problems),
+                           "problems": [str(p) for p in exc.problems[:50]]})
         return ReloadResult(False, len(holder.current.topics), exc.problems)
     holder.swap(kb)
     log.info("knowledge reloaded", extra={"topics": len(kb.topics)})

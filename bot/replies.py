@@ -276,10 +276,17 @@ MAX_CARDS = 10
 
 def share_cards(kb: KnowledgeBase, query: str, chosen: Lang | None,
                 default: Lang = "ru") -> list[Card]:
-    """Cards for inline mode: the lines that match the query, then the topics that match it."""
+    """Cards for inline mode: the crisis card when the words speak of a crisis, then the lines
+    that match the query, then the topics that match it."""
     cleaned = clean(query)
     lang = detect(cleaned, kb.lexicon, chosen, default).lang if cleaned else (chosen or default)
     folded = fold(cleaned)
+    crisis: list[Card] = []
+    if detect_crisis(cleaned) is not None:
+        # Someone typing this, even to share, may be in danger: the crisis reply comes first.
+        _ = translator(lang)
+        crisis.append(Card("crisis", _("I need help now"), to_plain(kb.crisis.texts[lang])[:100],
+                           kb.crisis.texts[lang]))
     lines = [line for line in kb.hotlines if line.in_menu]
     # "150" or "telefon150.kz" asks for that line; any other words ("hotline", "помощь")
     # get every line, then the topics that match.
@@ -301,7 +308,7 @@ def share_cards(kb: KnowledgeBase, query: str, chosen: Lang | None,
             text = topic.texts[lang]
             cards.append(Card(f"t:{topic.id}", text.title, to_plain(text.answer)[:100],
                               f"<b>{escape(text.title)}</b>\n\n{text.answer}"))
-    return cards[:MAX_CARDS]
+    return (crisis + cards)[:MAX_CARDS]
 
 
 def contact_line(line: Hotline) -> str:

@@ -218,3 +218,13 @@ async def test_buttons_open_in_the_language_of_the_screen(harness: Harness) -> N
     reply = await harness.say(TEEN, "мен жалгызбын, досым жок")
     opened = await harness.press(TEEN, reply, "menu")
     assert "Тақырыптар" in [b["text"] for b in buttons(opened)]
+
+
+async def test_inline_query_about_a_crisis_offers_the_crisis_card_first(
+        harness: Harness) -> None:
+    harness.tg.add_private_user(VISITOR, language_code="ru")
+    harness.tg.inline_query(VISITOR, "не хочу жить")
+    call = (await harness.tg.wait_for("answerInlineQuery"))[-1]
+    first = call.params["results"][0]
+    assert first["id"] == "crisis"
+    assert "150" in first["input_message_content"]["message_text"]

@@ -30,9 +30,11 @@ class JsonFormatter(logging.Formatter):
         }
         entry.update({k: v for k, v in vars(record).items() if k not in _STANDARD})
         if record.exc_info and record.exc_info[0] is not None:
-            # The exception's type and message, not its traceback's local values.
+            # The exception's type, and its message only where it cannot hold personal data:
+            # Telegram's errors can name a chat ("New chat id: -100…"), so theirs are left out.
             entry["error"] = record.exc_info[0].__name__
-            entry["error_message"] = str(record.exc_info[1])
+            if not any(c.__module__.startswith("telegram") for c in record.exc_info[0].__mro__):
+                entry["error_message"] = str(record.exc_info[1])
         return json.dumps(entry, ensure_ascii=False, default=str)
 
 

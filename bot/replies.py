@@ -74,9 +74,9 @@ def answer(kb: KnowledgeBase, text: str, chosen: Lang | None = None,
     if not has_letters_or_digits(cleaned):
         lang = chosen or default
         _ = translator(lang)
-        return Reply("empty", lang, escape(_(
-            "I can only read text. Write your question in words, or choose from the menu.")),
-            ((_menu_button(_),),))
+        text = escape(_("I can only read text. Write your question in words, or choose from "
+                        "the menu."))
+        return Reply("empty", lang, text + _person_line(kb, _), ((_menu_button(_),),))
     lang = detect(cleaned, kb.lexicon, chosen, default).lang
     hit = detect_crisis(cleaned)
     if hit is not None:
@@ -112,13 +112,18 @@ def parse_feedback(action: str) -> tuple[str, bool] | None:
 
 
 def _fallback_text(kb: KnowledgeBase, _: Translate) -> str:
-    line = next((h for h in kb.hotlines if h.id == "150"), None)
     text = escape(_("Sorry, I don't have an answer to that. I know about psychological support, "
                     "help lines and safety: try other words, or choose from the menu."))
-    if line is not None and line.number:
-        text += "\n\n" + escape(_("To talk to a person, call {number}: free and anonymous.")
-                                ).format(number=f"<b>{escape(line.number)}</b>")
-    return text
+    return text + _person_line(kb, _)
+
+
+def _person_line(kb: KnowledgeBase, _: Translate) -> str:
+    """Where to reach a person (the 150 line), as a paragraph to end a reply with."""
+    line = next((h for h in kb.hotlines if h.id == "150"), None)
+    if line is None or not line.number:
+        return ""
+    return "\n\n" + escape(_("To talk to a person, call {number}: free and anonymous.")
+                            ).format(number=f"<b>{escape(line.number)}</b>")
 
 
 def _menu_button(_: Translate) -> Button:

@@ -177,6 +177,10 @@ def _parse(path: Path, shown: str) -> tuple[_Document | None, list[Problem]]:
         code = exc.character if isinstance(exc.character, int) else ord(exc.character)
         return None, [Problem(shown, line, column, f"an invisible character (U+{code:04X}) "
                                                    "YAML does not allow: delete it")]
+    except (RecursionError, MemoryError, ValueError) as exc:
+        # Blocks nested thousands deep and the like: a problem to report, never a crash.
+        return None, [Problem(shown, 1, 1, f"the YAML cannot be read ({type(exc).__name__}): "
+                                           "look for very deep nesting or a runaway alias")]
     doc = _Document(shown, None)
     if root is None:
         return None, [Problem(shown, 1, 1, "the file is empty")]

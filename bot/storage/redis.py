@@ -33,6 +33,7 @@ import redis
 import redis.asyncio
 from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from redis.retry import Retry
 
@@ -49,7 +50,9 @@ COMMAND_TIMEOUT_S = 0.5
 RETRY_AFTER_S = 1.0
 DEFAULT_PREFIX = "qoldau:"
 #: Failures that mean "Redis is not there now" (restarting, loading, unreachable).
-UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
+# Any Redis error degrades, not only a lost connection: a full Redis ("OOM command not
+# allowed") or a replica after failover ("READONLY") must not stop the bot answering.
+UNREACHABLE = (RedisConnectionError, RedisTimeoutError, RedisError, OSError)
 
 T = TypeVar("T")
 

@@ -34,6 +34,7 @@ from bot.storage.keys import load_or_create_secret
 from bot.telegram.context import QoldauContext
 from bot.telegram.handlers import (
     commands,
+    crisis,
     inline,
     menus,
     moderation,
@@ -73,9 +74,11 @@ def register_handlers(app: Application) -> None:  # type: ignore[type-arg]
     """Register every handler, in the order they must run."""
     runtime: Runtime = app.bot_data["runtime"]
     moderators = filters.User(user_id=runtime.settings.moderator_ids, allow_empty=False)
-    # group -2: choose the person's language once per update, before anything else.
-    app.add_handler(TypeHandler(Update, choose_locale), group=-2)
-    # group -1: the flood guard may stop an update here.
+    # group -3: choose the person's language once per update, before anything else.
+    app.add_handler(TypeHandler(Update, choose_locale), group=-3)
+    # group -2: a message about a crisis gets the crisis reply here, whatever follows.
+    app.add_handler(TypeHandler(Update, crisis.crisis_first), group=-2)
+    # group -1: the flood guard may stop an update here (never a crisis: that went above).
     app.add_handler(TypeHandler(Update, guard_flood), group=-1)
     # group 0: features; the first handler that matches an update answers it.
     app.add_handlers([
@@ -94,6 +97,8 @@ def register_handlers(app: Application) -> None:  # type: ignore[type-arg]
         MessageHandler(filters.COMMAND & PRIVATE, commands.unknown_command),
         MessageHandler(filters.TEXT & ~filters.COMMAND & PRIVATE, questions.on_text),
         MessageHandler(filters.TEXT & ~filters.COMMAND & GROUPS & questions.ADDRESSED_TO_BOT,
+                       questions.on_text),
+        MessageHandler(filters.CAPTION & GROUPS & questions.ADDRESSED_TO_BOT,
                        questions.on_text),
         MessageHandler(OTHER_INPUT & PRIVATE, other_input.on_other),
     ])

@@ -222,3 +222,19 @@ def test_every_example_of_the_suicide_crisis_topic_is_a_crisis(kb: KnowledgeBase
     missed = [f"[{lang}] {example}" for lang in LANGS
               for example in topic.texts[lang].examples if detect_crisis(example) is None]
     assert missed == []
+
+
+# Phrasings a second reader tried against the bot, each missed before its family was added.
+@pytest.mark.parametrize("text", [
+    "хочу выйти в окно", "я выпью все таблетки", "хочу заснуть и не проснуться",
+    "никому не нужна, лучше умру", "все кончено", "на мне синяки от отца",
+    "мне страшно, он меня убьёт", "отчим ко мне пристаёт", "меня трогает отчим",
+    "я себя ненавижу и хочу исчезнуть", "мен жоқ болсам жақсы болар еді",
+    "өмірдің мағынасы жоқ", "өзімді асамын", "маған қол көтереді", "әкем маған қол жұмсайды",
+    "i took a bunch of pills", "I'm going to end it tonight", "i can't go on",
+    "there's no point anymore", "nobody would care if i died", "im going to jump",
+    "i've been cutting", "i wish i could disappear", "i want to sleep forever",
+    "my stepdad touches me", "he said he will kill me",
+])
+def test_phrasings_found_in_review_are_crises(text: str) -> None:
+    assert detect_crisis(text) is not None

@@ -228,3 +228,31 @@ async def test_inline_query_about_a_crisis_offers_the_crisis_card_first(
     first = call.params["results"][0]
     assert first["id"] == "crisis"
     assert "150" in first["input_message_content"]["message_text"]
+
+
+@pytest.mark.parametrize("command", ["/start хочу умереть", "/help I want to kill myself"])
+async def test_crisis_words_after_a_command_get_the_crisis_reply(
+        harness: Harness, command: str) -> None:
+    harness.tg.add_private_user(TEEN, language_code="ru")
+    reply = await harness.command(TEEN, command)
+    assert "112" in reply.text and "t:suicide-crisis" in actions(reply)
+
+
+async def test_crisis_caption_mentioning_the_bot_in_a_group(harness: Harness) -> None:
+    group = -100777
+    harness.tg.add_group(group, "Class 9A")
+    harness.tg.add_private_user(TEEN, language_code="ru")
+    reply = await harness.reply_to(group, lambda: harness.tg.send_photo(
+        TEEN, caption="@qoldau_test_bot я не хочу жить", chat_id=group))
+    assert "112" in reply.text
+
+
+async def test_a_store_that_fails_still_lets_the_crisis_reply_through(harness: Harness) -> None:
+    harness.tg.add_private_user(TEEN, language_code="kk")
+
+    def broken(user_key: str) -> None:
+        raise OSError("disk gone")
+
+    harness.runtime.store.get_language = broken  # type: ignore[method-assign]
+    reply = await harness.say(TEEN, "өлгім келеді")
+    assert "150" in reply.text and "t:suicide-crisis" in actions(reply)

@@ -90,3 +90,15 @@ async def test_telegram_rate_limits_are_respected_in_a_burst(harness: Harness) -
             break
         await asyncio.sleep(0.05)
     assert len(harness.sends_to(CALM)) == 5  # every question answered, 429s waited out
+
+
+async def test_flood_never_silences_a_crisis_message(harness: Harness) -> None:
+    harness.tg.enforce_rate_limits = False
+    harness.tg.add_private_user(FLOODER, language_code="ru")
+    for i in range(30):
+        harness.tg.send_text(FLOODER, f"эй {i}")
+    await harness.tg.wait_idle(quiet=0.5)
+    assert any("slow down" in m.text or "медленнее" in m.text
+               for m in harness.tg.sent_messages(FLOODER))
+    reply = await harness.say(FLOODER, "я хочу умереть")
+    assert "112" in reply.text

@@ -25,5 +25,6 @@ async def on_inline_query(update: Update, context: QoldauContext) -> None:
                 card.text, parse_mode=PARSE_MODE, link_preview_options=NO_PREVIEW))
         for card in cards
     ]
-    await query.answer(results, cache_time=300, is_personal=False)
+    # The cards are in the asker's language: Telegram must not show them to others.
+    await query.answer(results, cache_time=300, is_personal=True)
     log.info("inline", extra={"results": len(results), "lang": context.lang})

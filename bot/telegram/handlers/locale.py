@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+
 from telegram import Update
 
 from bot.language import lang_from_code
 from bot.telegram.context import QoldauContext
+
+log = logging.getLogger("qoldau.telegram")
 
 
 async def choose_locale(update: object, context: QoldauContext) -> None:
@@ -13,8 +17,15 @@ async def choose_locale(update: object, context: QoldauContext) -> None:
     runtime = context.runtime
     default = runtime.settings.default_language
     user = update.effective_user if isinstance(update, Update) else None
-    context.user_key = runtime.key(user.id) if user is not None else None
-    context.stored_lang = (runtime.store.get_language(context.user_key)
-                           if context.user_key else None)
     from_telegram = lang_from_code(user.language_code) if user is not None else None
-    context.lang = context.stored_lang or from_telegram or default
+    # Set before anything can fail: every later handler, the crisis path first, needs it.
+    context.lang = from_telegram or default
+    context.stored_lang = None
+    context.user_key = runtime.key(user.id) if user is not None else None
+    if context.user_key is None:
+        return
+    try:
+        context.stored_lang = runtime.store.get_language(context.user_key)
+    except Exception:
+        log.warning("stored language unavailable", exc_info=True)
+    context.lang = context.stored_lang or context.lang

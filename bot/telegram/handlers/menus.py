@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 from telegram import Message, Update
 from telegram.error import BadRequest
 
@@ -23,8 +21,6 @@ from bot.telegram.handlers.commands import forget_reply
 from bot.telegram.handlers.common import log_reply, send
 from bot.telegram.handlers.insight import on_feedback
 from bot.telegram.render import NO_PREVIEW, PARSE_MODE, parse_callback, render
-
-log = logging.getLogger("qoldau.telegram")
 
 
 async def on_button(update: Update, context: QoldauContext) -> None:

@@ -6,6 +6,7 @@ unknown command.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from html import escape
 
@@ -52,7 +53,7 @@ def reload_report(result: ReloadResult, lang: Lang) -> str:
 
 
 async def notify_moderators(app: Application, result: ReloadResult) -> None:  # type: ignore[type-arg]
-    """Tell every moderator what a reload did (problems only, or all when asked)."""
+    """Tell every moderator about a refused reload, with its problems."""
     runtime: Runtime = app.bot_data["runtime"]
     if result.ok:
         return
@@ -80,7 +81,8 @@ async def reload_command(update: Update, context: QoldauContext) -> None:
 async def stats_command(update: Update, context: QoldauContext) -> None:
     """Show the last 7 days at a glance."""
     runtime = context.runtime
-    insight = build_insight(runtime.store, today(), STATS_DAYS)
+    # Grouping unanswered themes can take a while: off the event loop.
+    insight = await asyncio.to_thread(build_insight, runtime.store, today(), STATS_DAYS)
     if update.effective_chat is not None:
         await context.bot.send_message(update.effective_chat.id,
                                        stats_text(insight, runtime.kb, context.lang),

@@ -45,7 +45,7 @@ async def on_text(update: Update, context: QoldauContext) -> None:
     message = update.effective_message
     if message is None:
         return
-    text = message.text or ""
+    text = message.text or message.caption or ""
     if in_group(update) and context.bot.username:
         text = re.sub(f"@{re.escape(context.bot.username)}", " ", text, flags=re.IGNORECASE)
     runtime = context.runtime

@@ -119,7 +119,7 @@ def _fallback_text(kb: KnowledgeBase, _: Translate) -> str:
 
 def _person_line(kb: KnowledgeBase, _: Translate) -> str:
     """Where to reach a person (the 150 line), as a paragraph to end a reply with."""
-    line = next((h for h in kb.hotlines if h.id == "150"), None)
+    line = kb.hotline("150")
     if line is None or not line.number:
         return ""
     return "\n\n" + escape(_("To talk to a person, call {number}: free and anonymous.")
@@ -186,7 +186,7 @@ def hotlines_card(kb: KnowledgeBase, lang: Lang) -> Reply:
         if line.note:
             entry += f" ({escape(line.note[lang])})"
         lines.append(entry)
-    emergency = next((h for h in kb.hotlines if h.id == "112" and h.number), None)
+    emergency = kb.hotline("112")
     if emergency is not None and emergency.number:
         lines.append(escape(_("In immediate danger, call {number}.")).format(
             number=f"<b>{escape(emergency.number)}</b>"))
@@ -248,8 +248,7 @@ def screen(kb: KnowledgeBase, action: str, lang: Lang) -> Reply | None:
 def welcome(kb: KnowledgeBase, lang: Lang, first_contact: bool) -> Reply:
     """The /start greeting: who the bot is, that it is no specialist, and the menu."""
     _ = translator(lang)
-    line = next((h for h in kb.hotlines if h.id == "150" and h.number), None)
-    site = next((h for h in kb.hotlines if h.id == "onlinehealth" and h.site), None)
+    line, site = kb.hotline("150"), kb.hotline("onlinehealth")
     text = escape(_("Hello! I am Qoldau. I answer questions about psychological support and "
                     "safety for children, teenagers and parents, in Kazakh, Russian and "
                     "English. Write in your own words."))

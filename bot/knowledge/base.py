@@ -85,6 +85,10 @@ class KnowledgeBase:
         """Return a topic by id (KeyError if there is none)."""
         return self.topics[topic_id]
 
+    def hotline(self, hotline_id: str) -> Hotline | None:
+        """A line or site of the registry by id, if there is one."""
+        return next((h for h in self.hotlines if h.id == hotline_id), None)
+
     def section(self, section: Section) -> tuple[Topic, ...]:
         """Topics listed under a menu section, in file order."""
         return tuple(t for t in self.topics.values() if t.section == section)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.constants import ParseMode
+from telegram.error import BadRequest
 
 from bot.language import Lang, is_lang
 from bot.replies import Reply
@@ -47,6 +48,12 @@ class Callback:
     action: str
     in_place: bool
     lang: Lang | None
+
+
+def not_modified(error: BadRequest) -> bool:
+    """Tell whether Telegram refused an edit only because nothing would change (a button
+    pressed twice): the screen already is what it should be."""
+    return "not modified" in error.message.lower()
 
 
 def parse_callback(data: str) -> Callback:

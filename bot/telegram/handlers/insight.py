@@ -12,7 +12,7 @@ from bot.i18n import translator
 from bot.insight.redact import redact
 from bot.replies import Reply
 from bot.telegram.context import QoldauContext
-from bot.telegram.render import parse_callback
+from bot.telegram.render import not_modified, parse_callback
 
 log = logging.getLogger("qoldau.telegram")
 
@@ -64,5 +64,5 @@ async def on_feedback(update: Update, context: QoldauContext, topic: str,
         try:
             await message.edit_reply_markup(InlineKeyboardMarkup(rows))
         except BadRequest as exc:
-            if "not modified" not in exc.message.lower():
+            if not not_modified(exc):
                 raise

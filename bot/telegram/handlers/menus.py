@@ -20,7 +20,7 @@ from bot.telegram.context import QoldauContext
 from bot.telegram.handlers.commands import forget_reply
 from bot.telegram.handlers.common import log_reply, send
 from bot.telegram.handlers.insight import on_feedback
-from bot.telegram.render import NO_PREVIEW, PARSE_MODE, parse_callback, render
+from bot.telegram.render import NO_PREVIEW, PARSE_MODE, not_modified, parse_callback, render
 
 
 async def on_button(update: Update, context: QoldauContext) -> None:
@@ -67,7 +67,7 @@ async def on_button(update: Update, context: QoldauContext) -> None:
                                     link_preview_options=NO_PREVIEW)
         except BadRequest as exc:
             # The same button pressed twice: the screen is already what it should be.
-            if "not modified" not in exc.message:
+            if not not_modified(exc):
                 raise
         log_reply("button", reply)
     else:

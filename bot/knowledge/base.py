@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from bot.knowledge.model import Section
 from bot.language import Lang
@@ -62,12 +62,44 @@ class Hotline:
     in_menu: bool
 
 
+#: The forms of the crisis reply, chosen by what the message says.
+CrisisForm = Literal["oneself", "someone_else", "hurt_now"]
+CRISIS_FORMS: tuple[CrisisForm, ...] = ("oneself", "someone_else", "hurt_now")
+
+
 @dataclass(frozen=True)
-class CrisisReply:
-    """The crisis reply per language (Telegram HTML) and the topics its buttons open."""
+class CrisisText:
+    """One form of the crisis reply per language (Telegram HTML) and the topics it offers."""
 
     texts: Mapping[Lang, str]
     buttons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SafetyCheck:
+    """The warm, direct question asked when a message only hints at risk."""
+
+    texts: Mapping[Lang, str]
+    #: Per language: the labels of "yes", "no, but it's hard", "I'm worried about someone".
+    labels: Mapping[Lang, tuple[str, str, str]]
+
+
+@dataclass(frozen=True)
+class CrisisReply:
+    """The crisis reply in its three forms, and the safety check."""
+
+    forms: Mapping[CrisisForm, CrisisText]
+    check: SafetyCheck
+
+    @property
+    def texts(self) -> Mapping[Lang, str]:
+        """The reply about oneself: the one sent when nothing tells which form fits."""
+        return self.forms["oneself"].texts
+
+    @property
+    def buttons(self) -> tuple[str, ...]:
+        """The topics the reply about oneself offers."""
+        return self.forms["oneself"].buttons
 
 
 @dataclass(frozen=True)

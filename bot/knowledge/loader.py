@@ -17,10 +17,13 @@ from pydantic import BaseModel, ValidationError
 
 from bot.knowledge import markup
 from bot.knowledge.base import (
+    CRISIS_FORMS,
     CrisisReply,
+    CrisisText,
     Hotline,
     KnowledgeBase,
     Location,
+    SafetyCheck,
     Topic,
     TopicText,
 )
@@ -387,9 +390,20 @@ class _Builder:
             self.problems.append(doc.problem(("crisis",), "a second crisis reply; keep one",
                                              key=True))
         doc, model = self.crisis[0]
-        texts = {lang: self._render(doc, ("crisis", lang), getattr(model, lang), lines)
-                 for lang in LANGS}
-        return CrisisReply(texts=MappingProxyType(texts), buttons=tuple(model.buttons))
+        forms = {}
+        for form in CRISIS_FORMS:
+            block = getattr(model, form)
+            texts = {lang: self._render(doc, ("crisis", form, lang), getattr(block, lang), lines)
+                     for lang in LANGS}
+            forms[form] = CrisisText(MappingProxyType(texts), tuple(block.buttons))
+        check = model.safety_check
+        check_texts = {lang: self._render(doc, ("crisis", "safety_check", lang, "text"),
+                                          getattr(check, lang).text, lines) for lang in LANGS}
+        labels = {lang: (getattr(check, lang).button_yes, getattr(check, lang).button_no,
+                         getattr(check, lang).button_other) for lang in LANGS}
+        return CrisisReply(forms=MappingProxyType(forms),
+                           check=SafetyCheck(MappingProxyType(check_texts),
+                                             MappingProxyType(labels)))
 
     def _topics(self, lines: Mapping[str, Hotline]) -> dict[str, Topic]:
         topics: dict[str, Topic] = {}
@@ -439,10 +453,11 @@ class _Builder:
                                                      f"no topic has the id '{other}'"))
         if crisis is not None:
             crisis_doc, crisis_model = self.crisis[0]
-            for i, other in enumerate(crisis_model.buttons):
-                if other not in topics and other not in self.unchecked_ids:
-                    self.problems.append(crisis_doc.problem(("crisis", "buttons", i),
-                                                     f"no topic has the id '{other}'"))
+            for form in CRISIS_FORMS:
+                for i, other in enumerate(getattr(crisis_model, form).buttons):
+                    if other not in topics and other not in self.unchecked_ids:
+                        self.problems.append(crisis_doc.problem(
+                            ("crisis", form, "buttons", i), f"no topic has the id '{other}'"))
 
 
 def _language_texts(topics: Mapping[str, Topic], lang: Lang) -> Iterator[str]:

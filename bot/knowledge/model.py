@@ -12,8 +12,8 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 #: Menu sections a topic file can belong to.
-Section = Literal["services", "groups", "selfhelp", "safety", "about"]
-SECTIONS: tuple[Section, ...] = ("services", "groups", "selfhelp", "safety", "about")
+Section = Literal["services", "groups", "everyday", "selfhelp", "safety", "about"]
+SECTIONS: tuple[Section, ...] = ("services", "groups", "everyday", "selfhelp", "safety", "about")
 
 #: Thresholds a moderator will meet in error messages; the reasons are in the descriptions.
 MIN_EXAMPLES = 8
@@ -90,13 +90,47 @@ class HotlinesFileModel(_Strict):
     hotlines: list[HotlineModel] = Field(min_length=1)
 
 
-class CrisisModel(_Strict):
-    """The reply sent first to any message about suicide, self-harm or being hurt now."""
+class CrisisFormModel(_Strict):
+    """One form of the crisis reply, in each language, with the topics its buttons open."""
 
-    buttons: list[TopicId] = Field(min_length=1)
+    buttons: list[TopicId] = Field(min_length=1, description="Topic ids shown as buttons.")
     kk: NonEmpty
     ru: NonEmpty
     en: NonEmpty
+
+
+Label = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TITLE,
+                                         strip_whitespace=True)]
+
+
+class SafetyCheckTextModel(_Strict):
+    """The safety check in one language: the question and its three buttons."""
+
+    text: NonEmpty = Field(description="A warm reply that asks directly about thoughts of "
+                           "suicide (Telegram HTML).")
+    # Not 'yes' and 'no': YAML reads those keys as true and false.
+    button_yes: Label = Field(description="Button: yes, I think about it (the crisis reply).")
+    button_no: Label = Field(description="Button: no, but it is hard (the best topic).")
+    button_other: Label = Field(description="Button: I am worried about someone.")
+
+
+class SafetyCheckModel(_Strict):
+    """The safety check: asked when a message only hints at risk."""
+
+    kk: SafetyCheckTextModel
+    ru: SafetyCheckTextModel
+    en: SafetyCheckTextModel
+
+
+class CrisisModel(_Strict):
+    """The reply sent first to any message about suicide, self-harm or being hurt now."""
+
+    oneself: CrisisFormModel = Field(description="About oneself: wanting to die, self-harm.")
+    someone_else: CrisisFormModel = Field(description="About someone else: a friend, a child, "
+                                          "a pupil in danger.")
+    hurt_now: CrisisFormModel = Field(description="Being hurt now: beaten, abused, threatened. "
+                                      "Never 'tell your parents'.")
+    safety_check: SafetyCheckModel
 
 
 class CrisisFileModel(_Strict):

@@ -12,7 +12,7 @@ import yaml
 
 from bot.__main__ import main
 from bot.knowledge import markup
-from bot.knowledge.base import KnowledgeBase
+from bot.knowledge.base import CRISIS_FORMS, KnowledgeBase
 from bot.knowledge.hotlines import PLACEHOLDER
 from bot.knowledge.loader import KnowledgeError, load, validate
 from bot.language import LANGS, Lang
@@ -125,7 +125,10 @@ def _raw_answers() -> list[tuple[str, Lang, str]]:
             found += [(f"{path.name}: {topic['id']}", lang, topic[lang]["answer"])
                       for lang in LANGS]
         if "crisis" in data:
-            found += [(f"{path.name}: crisis", lang, data["crisis"][lang]) for lang in LANGS]
+            found += [(f"{path.name}: crisis {form}", lang, data["crisis"][form][lang])
+                      for form in CRISIS_FORMS for lang in LANGS]
+            found += [(f"{path.name}: safety check", lang,
+                       data["crisis"]["safety_check"][lang]["text"]) for lang in LANGS]
     return found
 
 

@@ -1,7 +1,8 @@
 """`qoldau eval`: score a question file through the same `answer` the bot uses.
 
 The file format is that of `shared/eval/README.md`: a YAML list of items with `q`, `lang`,
-`expect` (a topic id, a list of ids, or `none`) and optionally `crisis: true`.
+`expect` (a topic id, a list of ids, or `none`) and optionally `crisis: true` (the crisis reply
+is required) or `risk: true` (the crisis reply or the safety check is required).
 """
 
 from __future__ import annotations
@@ -35,6 +36,12 @@ class Item:
     lang: Lang
     expect: tuple[str, ...]
     crisis: bool
+    risk: bool = False
+
+    @property
+    def flagged(self) -> bool:
+        """Whether the item asks for the crisis reply or the safety check."""
+        return self.crisis or self.risk
 
 
 def read_items(path: Path) -> list[Item]:
@@ -63,14 +70,16 @@ def read_items(path: Path) -> list[Item]:
         if not isinstance(expected, list) or not expected or not all(
                 isinstance(e, str) for e in expected):
             raise EvalFileError(f"{where}: 'expect' must be a topic id, a list of ids, or none")
-        crisis = raw.get("crisis", False)
-        if not isinstance(crisis, bool):
-            raise EvalFileError(f"{where}: 'crisis' must be true or false")
-        items.append(Item(q, lang, tuple(expected), crisis))
+        crisis, risk = raw.get("crisis", False), raw.get("risk", False)
+        if not isinstance(crisis, bool) or not isinstance(risk, bool):
+            raise EvalFileError(f"{where}: 'crisis' and 'risk' must be true or false")
+        items.append(Item(q, lang, tuple(expected), crisis, risk))
     return items
 
 
 def _top1(item: Item, reply: Reply) -> bool:
+    if item.risk and not item.crisis:
+        return reply.kind in ("check", "crisis")
     if NONE in item.expect and reply.kind == "fallback":
         return True
     return reply.kind in ("answer", "crisis") and reply.topic in item.expect
@@ -92,7 +101,8 @@ def evaluate(kb: KnowledgeBase, items: Sequence[Item], default: Lang = "ru",
     replies = [reply(kb, item.q, None, default) for item in items]
     pairs = list(zip(items, replies, strict=True))
     crisis = [(i, r) for i, r in pairs if i.crisis]
-    calm = [(i, r) for i, r in pairs if not i.crisis]
+    risky = [(i, r) for i, r in pairs if i.flagged]
+    calm = [(i, r) for i, r in pairs if not i.flagged]
     out_of_scope = [(i, r) for i, r in pairs if NONE in i.expect]
     by_lang = {}
     for lang in LANGS:
@@ -102,12 +112,12 @@ def evaluate(kb: KnowledgeBase, items: Sequence[Item], default: Lang = "ru",
                          "top3": _rate(sum(_top3(i, r) for i, r in mine), len(mine))}
     misses = [
         {"q": i.q, "lang": i.lang, "expect": list(i.expect),
-         "got": r.topic if r.kind in ("answer", "crisis") else
+         "got": r.topic if r.kind in ("answer", "crisis", "check") else
          (NONE if r.kind == "fallback" else None),
          "suggested": list(r.suggested) if r.kind == "suggestions" else [],
          "got_lang": r.lang, "kind": r.kind, "score": round(r.score, 4)}
         for i, r in pairs if not _top1(i, r) or r.lang != i.lang
-        or (i.crisis and r.kind != "crisis")
+        or (i.crisis and r.kind != "crisis") or (not i.flagged and r.kind == "check")
     ]
     return {
         "total": len(items),
@@ -119,16 +129,23 @@ def evaluate(kb: KnowledgeBase, items: Sequence[Item], default: Lang = "ru",
                                if calm else 0.0),
         "fallback_accuracy": _rate(sum(r.kind == "fallback" for _, r in out_of_scope),
                                    len(out_of_scope)),
+        "risk_recall": _rate(sum(r.kind in ("crisis", "check") for _, r in risky), len(risky)),
+        "check_rate": (_rate(sum(r.kind == "check" for _, r in calm), len(calm))
+                       if calm else 0.0),
         "by_lang": by_lang,
         "misses": misses,
     }
 
 
+#: The contract's headline numbers, in the order tables print them.
+METRICS = ("top1", "top3", "lang_accuracy", "crisis_recall", "crisis_false_alarm",
+           "fallback_accuracy", "risk_recall", "check_rate")
+
+
 def format_table(result: dict[str, Any]) -> str:
     """The eval result as a readable table, misses last."""
     lines = [f"questions          {result['total']}"]
-    for key in ("top1", "top3", "lang_accuracy", "crisis_recall", "crisis_false_alarm",
-                "fallback_accuracy"):
+    for key in METRICS:
         lines.append(f"{key:<18} {result[key]:.3f}")
     lines.append("")
     lines.append("lang  total  top1   top3")
@@ -148,8 +165,7 @@ def format_table(result: dict[str, Any]) -> str:
 def format_baseline(result: dict[str, Any], baseline: dict[str, Any], name: str) -> str:
     """The baseline's scores beside ours, with our margin on each."""
     lines = [f"baseline: {name}", f"{'':<18} {'ours':>6} {'base':>6} {'margin':>7}"]
-    for key in ("top1", "top3", "lang_accuracy", "crisis_recall", "crisis_false_alarm",
-                "fallback_accuracy"):
+    for key in METRICS:
         lines.append(f"{key:<18} {result[key]:>6.3f} {baseline[key]:>6.3f} "
                      f"{result[key] - baseline[key]:>+7.3f}")
     for lang, row in baseline["by_lang"].items():

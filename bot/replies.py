@@ -10,17 +10,18 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from bot.i18n import N_, Translate, translator
-from bot.knowledge.base import Hotline, KnowledgeBase
+from bot.knowledge.base import CrisisForm, Hotline, KnowledgeBase
 from bot.knowledge.hotlines import site_link
 from bot.knowledge.markup import escape, to_plain
 from bot.language import LANGS, Lang
 from bot.language.detect import detect
 from bot.language.normalize import clean, fold, has_letters_or_digits
-from bot.matching import match
+from bot.matching import SUGGEST_SCORE, Match, match
 from bot.matching.index import Candidate
-from bot.safety.crisis import detect_crisis
+from bot.safety.crisis import detect_crisis, second_net_form
+from bot.safety.risk import assess
 
-ReplyKind = Literal["answer", "suggestions", "fallback", "crisis", "empty", "menu"]
+ReplyKind = Literal["answer", "suggestions", "fallback", "crisis", "check", "empty", "menu"]
 
 #: Matching reads the start of a long message: a question is in its first words, and fuzzy
 #: matching a 10,000-character text would only add noise and time. Crisis detection reads all.
@@ -36,6 +37,8 @@ GROUPS, TOPICS = "sec:groups", "sec:topics"
 TOPIC_PREFIX, SET_LANG_PREFIX = "t:", "lang:"
 #: "t:grief@sec:topics" opens a topic from the Topics menu, with Back to it.
 BACK_SEPARATOR = "@"
+#: The topic for someone worried about another person (the safety check's third button).
+WORRIED_TOPIC = "worried-adult"
 #: "fb:+:grief" says the answer on grief helped, "fb:-:grief" that it did not.
 FEEDBACK_PREFIX = "fb:"
 
@@ -69,7 +72,8 @@ class Reply:
 
 def answer(kb: KnowledgeBase, text: str, chosen: Lang | None = None,
            default: Lang = "ru") -> Reply:
-    """Reply to a free-text message: crisis first, then an answer, suggestions or the fallback."""
+    """Reply to a free-text message: crisis first, then the safety check, an answer,
+    suggestions or the fallback."""
     cleaned = clean(text)
     if not has_letters_or_digits(cleaned):
         lang = chosen or default
@@ -78,10 +82,19 @@ def answer(kb: KnowledgeBase, text: str, chosen: Lang | None = None,
                         "the menu."))
         return Reply("empty", lang, text + _person_line(kb, _), ((_menu_button(_),),))
     lang = detect(cleaned, kb.lexicon, chosen, default).lang
-    hit = detect_crisis(cleaned)
-    if hit is not None:
-        return crisis_reply(kb, lang, topic=hit.topic)
+    risk = assess(cleaned)
     found = match(kb.index, cleaned[:MATCH_CHARS])
+    if risk.crisis is not None:
+        return crisis_reply(kb, lang, risk.crisis.form,
+                            topic=_closest(kb, found, FORM_TOPICS[risk.crisis.form],
+                                           risk.crisis.topic))
+    net = _crisis_topic(kb, found)
+    if net is not None:
+        # The second net: words no phrase list knows, but matching says they are a crisis.
+        form = second_net_form(net, cleaned)
+        return crisis_reply(kb, lang, form, topic=net)
+    if risk.tier == "check":
+        return check_reply(kb, lang, _gentle_topic(kb, found), found)
     _ = translator(lang)
     if found.kind == "answer" and found.topic is not None:
         reply = topic_reply(kb, found.topic, lang)
@@ -95,6 +108,58 @@ def answer(kb: KnowledgeBase, text: str, chosen: Lang | None = None,
     return Reply("fallback", lang, _fallback_text(kb, _), ((_menu_button(_),
                                                              Button(_("Hotlines"), HOTLINES)),),
                  None, found.score, found.candidates)
+
+
+#: The topics each crisis form may lead to; matching picks the closest, the family's the rest.
+FORM_TOPICS: dict[CrisisForm, tuple[str, ...]] = {
+    "oneself": ("suicide-crisis", "self-harm"),
+    "someone_else": ("worried-adult", "self-harm", "suicide-crisis"),
+    "hurt_now": ("violence-home", "sexual-abuse", "domestic-violence-adult", "online-safety",
+                 "emergency"),
+}
+#: What the safety check's "No, but it's hard" leads to when matching found nothing closer.
+GENTLE_TOPIC = "low-mood"
+
+
+def _closest(kb: KnowledgeBase, found: Match, allowed: tuple[str, ...], default: str) -> str:
+    """The best-ranked of the allowed topics that matching offered, or the default."""
+    for candidate in found.candidates:
+        if candidate.topic in allowed and candidate.score >= SUGGEST_SCORE and (
+                candidate.topic in kb.topics):
+            return candidate.topic
+    return default
+
+
+def _crisis_topic(kb: KnowledgeBase, found: Match) -> str | None:
+    """A crisis topic that matching ranks first, if it does."""
+    if found.kind == "fallback" or not found.candidates:
+        return None
+    best = found.candidates[0].topic
+    return best if best in kb.topics and kb.topic(best).crisis else None
+
+
+def _gentle_topic(kb: KnowledgeBase, found: Match) -> str | None:
+    """The topic the safety check's "No, but it's hard" opens: the best ordinary one."""
+    for candidate in found.candidates[:1]:
+        if candidate.score >= SUGGEST_SCORE and not kb.topic(candidate.topic).crisis:
+            return candidate.topic
+    return GENTLE_TOPIC if GENTLE_TOPIC in kb.topics else None
+
+
+def check_reply(kb: KnowledgeBase, lang: Lang, topic: str | None, found: Match | None = None
+                ) -> Reply:
+    """The safety check: a warm, direct question with its three answers as buttons."""
+    _ = translator(lang)
+    yes, no, other = kb.crisis.check.labels[lang]
+    rows: list[tuple[Button, ...]] = [(Button(yes, CRISIS),)]
+    if topic is not None:
+        rows.append((Button(no, TOPIC_PREFIX + topic),))
+    if WORRIED_TOPIC in kb.topics:
+        rows.append((Button(other, TOPIC_PREFIX + WORRIED_TOPIC),))
+    rows.append((_menu_button(_),))
+    return Reply("check", lang, kb.crisis.check.texts[lang] + _person_line(kb, _),
+                 tuple(rows), topic, found.score if found else 0.0,
+                 found.candidates if found else ())
 
 
 def feedback_row(topic_id: str, _: Translate) -> tuple[Button, ...]:
@@ -136,12 +201,15 @@ def _topic_button(kb: KnowledgeBase, topic_id: str, lang: Lang, back: str | None
     return Button(kb.topic(topic_id).texts[lang].title, action)
 
 
-def crisis_reply(kb: KnowledgeBase, lang: Lang, topic: str | None = None) -> Reply:
-    """The crisis reply, with buttons to the crisis topics and the menu."""
+def crisis_reply(kb: KnowledgeBase, lang: Lang, form: CrisisForm = "oneself",
+                 topic: str | None = None) -> Reply:
+    """The crisis reply in its form, with buttons to the topic found and the form's topics."""
     _ = translator(lang)
-    rows = tuple((_topic_button(kb, t, lang),) for t in kb.crisis.buttons if t in kb.topics)
-    return Reply("crisis", lang, kb.crisis.texts[lang], (*rows, (_menu_button(_),)),
-                 topic or (kb.crisis.buttons[0] if kb.crisis.buttons else None), 1.0)
+    reply = kb.crisis.forms[form]
+    offered = dict.fromkeys(t for t in (topic, *reply.buttons) if t and t in kb.topics)
+    rows = tuple((_topic_button(kb, t, lang),) for t in offered)
+    return Reply("crisis", lang, reply.texts[lang], (*rows, (_menu_button(_),)),
+                 topic or (reply.buttons[0] if reply.buttons else None), 1.0)
 
 
 def topic_reply(kb: KnowledgeBase, topic_id: str, lang: Lang, back: str | None = None) -> Reply:

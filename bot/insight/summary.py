@@ -12,7 +12,7 @@ from bot.language.normalize import fold
 from bot.storage import Store
 
 #: Reply kinds, in the order moderators read them.
-KINDS = ("answer", "suggestions", "fallback", "crisis", "empty")
+KINDS = ("answer", "suggestions", "fallback", "crisis", "check", "empty")
 #: Two unanswered questions are one theme when this alike (rapidfuzz token_set_ratio on the
 #: folded text): "где купить телефон" and "купить телефон где дешевле" are one need.
 THEME_SIMILARITY = 70

@@ -1,105 +1,59 @@
 """Crisis detection: runs first on every message, whatever the matcher would say.
 
-It never depends on the matcher's thresholds. A phrase of `phrases.PHRASES` is found when each
-of its words stands in the message, in any order, within `WINDOW` words of each other. Words are
-compared on the folded skeleton and forgive one typo (two in long words), so "хочю умереть",
-"ölgim keledi" and "suicidal" all count.
+It never depends on the matcher's thresholds. The phrases of `phrases.PHRASES` are found as
+`patterns.py` describes, after the words of figures of speech («умираю со смеху») are set aside.
+The hit also tells which form of the crisis reply fits: about oneself, about someone else (the
+words of wanting to die stand after "my friend", «подруга», «құрбым», with no "I" between), or
+being hurt now.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Final
 
-from rapidfuzz.distance import Levenshtein
+from bot.knowledge.base import CrisisForm
+from bot.language.normalize import fold, fold_word
+from bot.safety.patterns import Found, Phrase, PhraseSet, parse_all
+from bot.safety.phrases import FAMILY_FORM, FAMILY_TOPIC, HYPERBOLE, PHRASES, Family
 
-from bot.language.normalize import fold
-from bot.safety.phrases import FAMILY_TOPIC, PHRASES, Family
+PHRASE_LIST: Final[tuple[Phrase[Family], ...]] = parse_all(PHRASES)
+_CRISIS: Final = PhraseSet(PHRASE_LIST)
+_HYPERBOLE: Final = PhraseSet(parse_all(HYPERBOLE))
 
-#: How far apart (in words) the words of one phrase may stand.
-WINDOW: Final = 6
-#: Words at least this long forgive one typo; at least `LONG_WORD`, two.
-TYPO_MIN, LONG_WORD = 5, 10
-
-
-@dataclass(frozen=True)
-class Term:
-    """One word of a phrase: its alternatives, folded, each exact or a prefix."""
-
-    options: tuple[tuple[str, bool], ...]
-
-
-@dataclass(frozen=True)
-class Phrase:
-    """A crisis phrase of one family, as written in `phrases.py`."""
-
-    family: Family
-    lang: str
-    text: str
-    terms: tuple[Term, ...]
+#: Words naming another person: wanting to die said after them is about them.
+_OTHER_PERSON: Final = frozenset(fold_word(w) for w in """
+    friend friends bestie bff she he her him they daughter son child kid kids student pupil
+    classmate brother sister girlfriend boyfriend mom mum dad mother father
+    друг друга другу подруга подруги подруге подружка сын сына дочь дочка дочке ребенок
+    ребёнок ученик ученица ученики одноклассник одноклассница брат брата сестра сестры он она
+    досым досым құрбым құрбым ұлым қызым балам баламыз оқушым оқушы сыныптасым інім сіңлім
+    әпкем ол
+""".split())
+#: Words that make the speaker the subject: "I", «я», «мен», a first-person verb.
+_FIRST_PERSON: Final = frozenset(fold_word(w) for w in """
+    i im ive id myself я хочу могу буду режу думаю сама сам мен өзім өзіме өзімді өзімнің
+""".split())
+#: Kazakh first person on the verb or its wish: «өлгім», «салғым», «кесемін».
+_FIRST_PERSON_ENDINGS: Final = ("gim", "kim", "min")
+#: How far before the crisis words another person may be named.
+_LOOK_BACK: Final = 8
 
 
 @dataclass(frozen=True)
 class CrisisHit:
-    """A detected crisis: its family, the topic to offer, and the phrase that matched."""
+    """A detected crisis: its family, the reply's form, the topic to offer, the phrase found."""
 
     family: Family
     topic: str
     phrase: str
+    form: CrisisForm = "oneself"
 
 
-def _parse(family: Family, lang: str, text: str) -> Phrase:
-    terms = []
-    for word in text.split():
-        options = []
-        for option in word.split("|"):
-            prefix = option.endswith("*")
-            folded = fold(option.rstrip("*"))
-            if len(folded.split()) != 1:
-                # "self-harm" would fold to two words; the list must spell them apart.
-                raise ValueError(f"crisis phrase {text!r}: {option!r} is not one word")
-            options.append((folded, prefix))
-        terms.append(Term(tuple(options)))
-    return Phrase(family, lang, text, tuple(terms))
-
-
-PHRASE_LIST: Final[tuple[Phrase, ...]] = tuple(
-    _parse(family, lang, text)
-    for family, by_lang in PHRASES.items()
-    for lang, texts in by_lang.items()
-    for text in texts
-)
-_TERMS: Final[tuple[Term, ...]] = tuple(dict.fromkeys(t for p in PHRASE_LIST for t in p.terms))
-
-
-def _option_matches(word: str, option: str, prefix: bool) -> bool:
-    if word == option or (prefix and word.startswith(option)):
-        return True
-    if len(option) < TYPO_MIN or len(word) < TYPO_MIN:
-        # A short word with one letter changed is another word: "өлең" (a poem) is not "өлейін".
-        return False
-    allowed = 2 if len(option) >= LONG_WORD else 1
-    if prefix:
-        # The word's beginning against the stem, the typo possibly adding or dropping a letter.
-        return any(Levenshtein.distance(word[: len(option) + d], option,
-                                        score_cutoff=allowed) <= allowed for d in (-1, 0, 1))
-    return Levenshtein.distance(word, option, score_cutoff=allowed) <= allowed
-
-
-# Options by first letter: a typo in the very first letter is rare, and looking only at the
-# options that share it keeps a 10,000-character message fast.
-_BY_FIRST: Final[dict[str, tuple[tuple[Term, str, bool], ...]]] = {
-    letter: tuple((t, o, p) for t in _TERMS for o, p in t.options if o[:1] == letter)
-    for letter in {o[:1] for t in _TERMS for o, _ in t.options}
-}
-
-
-@lru_cache(maxsize=65536)
-def _terms_of(word: str) -> frozenset[Term]:
-    """The phrase words a message word stands for."""
-    return frozenset(t for t, o, p in _BY_FIRST.get(word[:1], ()) if _option_matches(word, o, p))
+def figures_of_speech(words: Sequence[str]) -> frozenset[int]:
+    """Positions of words that belong to a figure of speech («умираю со смеху»)."""
+    return frozenset(p for found in _HYPERBOLE.find(words) for p in found.positions)
 
 
 def detect_crisis(text: str) -> CrisisHit | None:
@@ -107,20 +61,49 @@ def detect_crisis(text: str) -> CrisisHit | None:
     words = fold(text).split()
     if not words:
         return None
-    positions: dict[Term, list[int]] = defaultdict(list)
-    for i, word in enumerate(words):
-        for term in _terms_of(word):
-            positions[term].append(i)
-    for phrase in PHRASE_LIST:
-        if all(term in positions for term in phrase.terms) and _close(phrase, positions):
-            return CrisisHit(phrase.family, FAMILY_TOPIC[phrase.family], phrase.text)
-    return None
+    found = _CRISIS.find(words, figures_of_speech(words))
+    if not found:
+        return None
+    hits = [_hit(words, f) for f in found]
+    for form in ("oneself", "hurt_now", "someone_else"):
+        mine = [h for h in hits if h.form == form]
+        if mine:
+            # Sexual abuse is the more specific of the two "hurt now" families.
+            return next((h for h in mine if h.family == "sexual_abuse"), mine[0])
+    return hits[0]
 
 
-def _close(phrase: Phrase, positions: dict[Term, list[int]]) -> bool:
-    """Tell whether the phrase's words stand within WINDOW of one another somewhere."""
-    first, *rest = phrase.terms
-    for start in positions[first]:
-        if all(any(abs(p - start) <= WINDOW for p in positions[t]) for t in rest):
-            return True
-    return False
+def _hit(words: Sequence[str], found: Found[Family]) -> CrisisHit:
+    family = found.phrase.kind
+    form = FAMILY_FORM[family]
+    if form == "oneself" and _about_someone_else(words, found.positions):
+        form = "someone_else"
+    topic = FAMILY_TOPIC[family] if form == FAMILY_FORM[family] else FAMILY_TOPIC[
+        "friend_in_danger"]
+    return CrisisHit(family, topic, found.phrase.text, form)
+
+
+def _about_someone_else(words: Sequence[str], positions: tuple[int, ...]) -> bool:
+    """Tell whether the crisis words speak of another person: named before, no "I" between."""
+    start, end = min(positions), max(positions)
+    others = [i for i in range(max(0, start - _LOOK_BACK), end + 1)
+              if words[i] in _OTHER_PERSON]
+    if not others:
+        return False
+    between = words[others[-1]:end + 1]
+    if any(w in _FIRST_PERSON for w in between):
+        return False
+    return not any(words[p].endswith(_FIRST_PERSON_ENDINGS) for p in positions)
+
+
+def second_net_form(topic: str, text: str) -> CrisisForm:
+    """The form of the crisis reply when matching, not a phrase, found a crisis topic."""
+    if topic in HURT_TOPICS:
+        return "hurt_now"
+    words = fold(text).split()
+    return "someone_else" if words and _about_someone_else(
+        words, (len(words) - 1,)) else "oneself"
+
+
+#: Crisis topics about being hurt by someone.
+HURT_TOPICS: Final = frozenset({"sexual-abuse", "violence-home"})

@@ -1,11 +1,10 @@
-"""Crisis phrase families, per language, written as people write them.
+"""Crisis phrase families, per language, written as people write them (see `patterns.py`).
 
-Each line is one phrase: words separated by spaces, alternatives by `|`, a word ending in `*`
-matches any ending (Russian and Kazakh change endings: "умереть", "умру", "умираю"). The words of
-a phrase may stand in any order, close together, so "жить не хочу" is "не хочу жить". Everything
-is folded like the matcher folds it, so Kazakh typed on a Russian keyboard and Latin
-transliteration ("hochu umeret", "olgim keledi") are caught by the same lines, and small typos
-are tolerated (see `crisis.py`).
+Each family leads to one form of the crisis reply (`FAMILY_FORM`) and to the topic it offers
+first (`FAMILY_TOPIC`). Explicit words, idioms («өзіне қол салу», «наложить на себя руки»),
+coded slang ("unalive", "kms", «выпилиться») and words about someone else or about being hurt
+now each have their lines. `HYPERBOLE` lists the figures of speech whose words would otherwise
+alarm («умираю со смеху», "this homework is killing me"): their words are set aside first.
 
 A false alarm costs a kind message with hotlines; a miss can cost a life. When in doubt, add.
 """
@@ -14,34 +13,50 @@ from __future__ import annotations
 
 from typing import Final, Literal
 
-Family = Literal["suicide", "self_harm", "wish_to_die", "friend_in_danger", "hurt_at_home"]
+from bot.knowledge.base import CrisisForm
 
-#: The topic each family's crisis reply leads to.
-FAMILY_TOPIC: Final[dict[Family, str]] = {
-    "suicide": "suicide-crisis",
-    "self_harm": "suicide-crisis",
-    "wish_to_die": "suicide-crisis",
-    "friend_in_danger": "suicide-crisis",
-    "hurt_at_home": "violence-home",
+Family = Literal["suicide", "self_harm", "wish_to_die", "friend_in_danger", "hurt_at_home",
+                 "sexual_abuse"]
+
+#: The form of the crisis reply each family gets (before `crisis.py` looks at who is spoken of).
+FAMILY_FORM: Final[dict[Family, CrisisForm]] = {
+    "suicide": "oneself",
+    "self_harm": "oneself",
+    "wish_to_die": "oneself",
+    "friend_in_danger": "someone_else",
+    "hurt_at_home": "hurt_now",
+    "sexual_abuse": "hurt_now",
 }
 
-_SELF_EN = "myself|himself|herself|themselves|themself|yourself"
+#: The topic each family's crisis reply leads to, unless matching finds a closer one of its form.
+FAMILY_TOPIC: Final[dict[Family, str]] = {
+    "suicide": "suicide-crisis",
+    "self_harm": "self-harm",
+    "wish_to_die": "suicide-crisis",
+    "friend_in_danger": "worried-adult",
+    "hurt_at_home": "violence-home",
+    "sexual_abuse": "sexual-abuse",
+}
+
+_SELF_EN = "myself|himself|herself|themselves|themself|yourself|urself"
 _FAMILY_MEMBER_RU = ("папа|папка|отец|отчим|мама|мать|мачеха|брат|сестра|муж|дядя|дед|родители|"
                      "он|она|они")
 _HIT_RU = ("бьет|бьют|биет|биот|бил|била|били|избивает|избивают|избил|избила|избили|ударил|ударила|"
-           "колотит|лупит|лупят|душит|насилует|домогается|пинает|издевается|издеваются")
+           "колотит|лупит|лупят|душит|пинает|издевается|издеваются")
 _FAMILY_MEMBER_KK = "мамам|папам|әкем|әкесі|шешем|анам|ағам|әпкем|өгей*|күйеуім|ол|олар"
-_HIT_KK = "ұрады|ұрып|ұрды|соғады|соқты|тебеді|тепкілейді|қинайды|зорлады|зорлайды|буындырды"
+_HIT_KK = "ұрады|ұрып|ұрды|соғады|соқты|тебеді|тепкілейді|қинайды|буындыр*"
 
 PHRASES: Final[dict[Family, dict[str, tuple[str, ...]]]] = {
     "suicide": {
         "ru": (
-            "суицид*", "самоубий*", "суецид*", "суицыд*",
+            "суицид*", "самоубий*", "суецид*", "суицыд*", "суйцид*", "суисайд*", "суйсайд*",
             "поконч* собой|жизнью|жизни|всем",
             "убить|убью|убей|убиться|убьюсь|убьет|убиет|убил|убила|убился|убилась себя|собой",
             "свести|свожу счеты|счёты жизн*",
-            "уйти|уйду из жизни",
-            "выпилиться|выпилюсь|выпилится|выпилился|выпилилась|роскомнадзорнуться",
+            "уйти|уйду|ушла|ушел из жизни",
+            "налож*|наложу|наложила|наложил руки",
+            "выпилиться|выпилюсь|выпилится|выпилился|выпилилась|выпилиться|самовыпил*",
+            "роскомнадзорнуться",
             "повешусь|повеситься|повесится|повесился|повесилась|вздернуться",
             "вскр* вены|вену",
             "спрыгн*|прыгн*|сброшусь|скинуться|скинусь крыш*|окна|моста|этажа",
@@ -49,40 +64,53 @@ PHRASES: Final[dict[Family, dict[str, tuple[str, ...]]]] = {
             "отравиться|отравлюсь таблет*|собой",
             "выйти|выпрыгнуть|шагнуть|выброситься|выйду окно|окна|крыши",
             "выпью|выпить|выпила|выпил|наглотаюсь все таблетки|таблеток",
-            "суйцид*",
+            "безболезненн* умереть|уйти|способ*|смерть",
+            "прощальн* записк*|письм*",
+            "всё|все закончу|закончить сегодня|ночью",
         ),
         "kk": (
             "суицид*", "өзімді|өзіңді|өзін өлтір*",
-            "өзіме қол жұмса*", "асылып|асыламын|асылғым|асылам|асылайын",
+            "өзі*|өз қол жұмса*|сал*",
+            "өмірден кет*|кеткім|кетсем|кетемін",
+            "о дүниеге кет*|аттан*",
+            "асылып|асыламын|асылғым|асылам|асылайын",
             "көпірден|терезеден|шатырдан секір*|құла*",
             "дәрі ішіп өл*", "өмірмен қоштас*",
+            "бәрін|барлығын біржола тоқтат*", "бәрін|барлығын тоқтатқым|тоқтатсам|тоқтатамын",
+            "өзімді жоқ қыл*",
         ),
         "en": (
-            "suicid*", "sucide*", "suiside*", "kill* " + _SELF_EN, "kms", "kys",
+            "suicid*", "sucide*", "suiside*", "sewerslide", "kill* " + _SELF_EN, "kms", "kys",
             "end* my life", "end it all", "take* my own life", "take* his|her|their own life",
             "unalive*", "hang " + _SELF_EN, "jump* off bridge|roof|building",
-            "overdose*", "od on pills",
+            "overdose*", "od on pills", "off myself", "self delete", "suicide note",
+            "written|wrote|writing letters|letter goodbye|family",
+            "know how ill|will do it",
         ),
     },
     "self_harm": {
         "ru": (
             "режу|режусь|режется|режет|резать|порезать|порезала|порезал|порезы|резала|резал "
-            "себя|себе|руки|руку|руках|вены|запястья",
+            "себя|себе|руки|руку|руках|вены|запястья|бедра|ноги",
             "селфхарм*", "селф харм*", "self harm*", "selfharm*",
             "причин* себе бол*", "наношу себе|себя|порезы",
             "бью|бить|царапаю|жгу|прижигаю себя",
+            "порезал* опять|снова|специально|нарочно|шрам*|легче",
+            "царап*|расцарап*|кусаю|режу крови",
         ),
         "kk": (
             "өзіме|өзіне зиян", "өзімді|өзін|қолымды|қолын|білегімді кес*|тілгіле*|жарала*",
             "өзіме|өзіне жарақат",
+            "тырна*|кес* қан*",
         ),
         "en": (
             "self harm*", "selfharm*",
             "cut|cuts|cutting|hurt|hurts|hurting|harm|harming|burn|burning|hit|hitting "
             + _SELF_EN,
-            "cut* my|her|his wrists|wrist|arms|arm|legs",
+            "cut* my|her|his wrists|wrist|arms|arm|legs|thighs",
             "been|started|keep|keeps cutting",
             "took|take|taking|swallowed bunch|all|whole|lot pills|tablets",
+            "scratch* until|till bleed*",
         ),
     },
     "wish_to_die": {
@@ -90,25 +118,25 @@ PHRASES: Final[dict[Family, dict[str, tuple[str, ...]]]] = {
             "хоч*|хач*|хотел*|хочется|охота умереть|умереть|помереть|сдохнуть|умирать|сдохн*|умру",
             "не хоч*|хач*|хочется жить|просыпаться|существовать",
             "жить не хоч*|хач*|хочется",
-            "лучш* умер*|умру|умереть|сдох*", "лучш* меня не было",
+            "лучш* умер*|умру|умереть|сдох*", "лучш* меня не было", "лучше без меня",
             "заснуть|уснуть|усну|засну не проснуться|проснусь|просыпаться",
             "всё|все кончено", "не могу больше жить", "хочу|хочется исчезнуть",
-            "устал* жить|жизни",
+            "устал* жить|жизни", "надоел* жить",
             "нет|не смысл* жить|жизни",
             "жизнь|жить|всё|все бессмыслен*", "незачем жить",
             "больше так не могу", "прощ* всеми|навсегда",
-            "исчезнуть навсегда",
+            "исчезнуть навсегда", "проще|легче исчезнуть|умереть",
             "убейте меня",
         ),
         "kk": (
-            "өлгім|өлгісі|өлгің|өлгиси|өлгим", "өлгім келеді", "өлейін|өлемін|өлсем",
+            "өлгім!|өлгісі|өлгің!|өлгиси|өлгим!", "өлгім келеді", "өлейін!|өлемін!|өлсем!",
             "өмір сүргім|сүргісі келмей*",
             "өмір сүрудің мәні жоқ", "өмірдің мәні жоқ", "тірі жүргім|қалғым келмей*",
             "жоғалып кеткім келеді", "жер бетінен жоғал*",
             "бәрі|өмір мағынасыз|мәнсіз", "оянбасам|оянбағым|оянбай",
             "өмір* мағынасы|мәні жоқ", "жоқ болсам", "өзімді жек көремін",
             "өзімді асамын|асып", "уландым|уланамын",
-            "шыдай алмаймын", "бәрімен қоштас*",
+            "бәрімен қоштас*",
         ),
         "en": (
             "want|wants|wanted|wanting|wanna|wish|going die|dead",
@@ -121,10 +149,12 @@ PHRASES: Final[dict[Family, dict[str, tuple[str, ...]]]] = {
             "no point anymore", "cant|can t go on",
             "care if died|gone|dead", "sleep forever", "never wake",
             "wish|want|wanna disappear",
+            "easier|better disappear|vanish",
             "going|gonna|want end it", "going|gonna jump",
             "better off dead", "better off without me",
             "tired of living|life",
             "wish i was|were never born",
+            "want|wanna pain stop",
         ),
     },
     "friend_in_danger": {
@@ -132,13 +162,16 @@ PHRASES: Final[dict[Family, dict[str, tuple[str, ...]]]] = {
             "хочет|хотел|хочется умереть|покончить|убить себя",
             "говорит|сказал|сказала|пишет покончит|убьет|убиет себя|умрет",
             "друг|подруга|одноклассник|одноклассница режет|режется|резала|вены",
+            "нашла|нашел|нашёл|увидела|увидел|заметила|заметил порезы|шрамы|порезов|шрамов",
         ),
         "kk": (
             "өлгісі келеді", "өзін өлтіргісі келеді", "досым|құрбым өзін кес*",
+            "қызымның|ұлымның|баламның|досымның|құрбымның тыртық*|кесік*|кесілген",
         ),
         "en": (
             "friend|sister|brother|classmate|son|daughter wants|going kill " + _SELF_EN,
             "friend|sister|brother|classmate|son|daughter wants|talks die|suicide",
+            "found|saw|noticed cuts|scars",
         ),
     },
     "hurt_at_home": {
@@ -146,14 +179,13 @@ PHRASES: Final[dict[Family, dict[str, tuple[str, ...]]]] = {
             f"меня {_HIT_RU}",
             f"{_FAMILY_MEMBER_RU} {_HIT_RU}",
             "мне|меня угрож* убить",
-            "изнасил*", "насилует|насилуют|насиловал|насиловали",
             "боюсь|страшно идти|возвращаться домой",
             "бьют|бьет|избивают|избивает дома|ребенка|маму|подругу|друга|сестру|брата|нас",
             "поднима*|поднял руку",
-            "унижа*|запира*|запер* меня",
+            "унижа*|запира*!|запер*! меня",
             "убьет|убьёт|убьют|прибьет|прибьёт меня",
             "синяк* от|после отца|отчима|папы|мамы|матери|брата|мужа",
-            "пристает|пристаёт|трогает|лапает|домогается меня|мне",
+            "ломится дверь",
         ),
         "kk": (
             f"мені {_HIT_KK}",
@@ -162,17 +194,73 @@ PHRASES: Final[dict[Family, dict[str, tuple[str, ...]]]] = {
             "үйде ұрады|ұрып|соғады|қорлайды|қорқытады",
             "маған|бізге|мені|анама|шешеме қол көтер*|жұмса*",
             "үйге баруға қорқамын",
+            "белбеумен ұр*", "арқам|денем|бетім көкала|көгер*",
         ),
         "en": (
             "hits|hit|beats|beat|beating|beaten|hitting|hurt|hurting|hurts|abuses|abused|abusing|"
-            "rapes|raped|molest*|kicks|kicking|choking|chokes|strangling|strangled "
-            "me|us|mum|mom",
+            "kicks|kicking|choking|chokes|strangling|strangled me|us|mum|mom",
             "threaten|threatens|threatening|threatened me|us",
             "will|going|gonna|threatens|said kill me",
-            "touches|touching|touched me",
             "beaten|hit|hurt|abused home",
             "scared|afraid to go home",
-            "sexually abus*",
+        ),
+    },
+    "sexual_abuse": {
+        "ru": (
+            "изнасил*", "насилует|насилуют|насиловал|насиловали",
+            "пристает|пристаёт|трогает|лапает|домогается меня|мне",
+            "домогательств*", "сексуальн* насил*",
+            "требует|просит|заставляет фото|фотки|нюдсы|нюдс|интим*",
+            "разошлет|разошлёт|выложит|скинет|отправит|покажет фото|фотки|нюдсы всем|классу|иначе|"
+            "родителям|друзьям",
+            "интимн* фото|фотки", "заставляет|заставил раздеваться|раздеться",
+        ),
+        "kk": (
+            "зорлады|зорлайды|зорлап|зорламақ*", "жыныстық тиіс*|зорлық|қатынас*",
+            "маған|мені тиіседі|тиісті|тиісіп",
+            "жалаңаш сурет*|фото*", "суретім* тарат*|жіберем*|салам*",
+        ),
+        "en": (
+            "rapes!|raped!|rape!|molest*", "sexually abus*",
+            "touches|touching|touched me",
+            "send|sending|sent more|nudes|pics|photos or|else|threat*",
+            "leak|share|post|send my nudes|pics|photos",
+            "sextort*", "nudes threat*|demand*",
+        ),
+    },
+}
+
+#: Figures of speech whose words must not count towards a crisis: laughing "to death",
+#: an exam or a subject that "kills", a parent's "I'll kill you" said in jest; and suicide named
+#: as a subject to learn about (a teacher asking for the warning signs gets that answer).
+HYPERBOLE: Final[dict[str, dict[str, tuple[str, ...]]]] = {
+    "subject": {
+        "ru": ("признак*|профилакт*|предотвращ*|распозна* суицид*|самоубийств*",
+               "суицидальн* поведени*|риск*"),
+        "kk": ("суицид* белгі*|алдын", "суицид* профилакт*"),
+        "en": ("signs|prevention|prevent|preventing|recognise|recognize suicid*",
+               "suicidal behaviour|behavior"),
+    },
+    "hyperbole": {
+        "ru": (
+            "умира*|умер*|сдох*|помира*|умру смех*|смеху|ржач*|скуки|скуке",
+            "убьет|убьёт|убьют|прибьет|прибьёт|добьет|добьёт экзамен*|ент|убт|егэ|огэ|"
+            "математика|алгебра|геометрия|физика|химия|контрольн*|домашк*|учеба|учёба|сессия|"
+            "жара|работа|тест*|олимпиад*|уроки",
+            "убьет|убьёт|прибьет|прибьёт меня шутит|шутка|шучу|прикол*|двойк*|тройк*|оценк*|"
+            "поздно",
+            # «Мама меня убьёт, если узнает»: a parent's anger, said as people say it.
+            "мама|мать|папа|отец|родители убьет|убьёт|прибьет|прибьёт|убьют меня если",
+        ),
+        "kk": (
+            "күлкі* өліп|өлдім!|өлем!|өлесің!|өлетін!",
+            "өлтіреді!|өлтіретін! ұбт|ент|емтихан*|математика|сабақ*|бақылау|тест*",
+        ),
+        "en": (
+            "dying|died laugh*|laughing",
+            "im|m dead lol|lmao|lmfao|laughing|haha*",
+            "killing|kill me homework|exam*|test|tests|math|maths|chemistry|physics|essay|"
+            "deadline*",
         ),
     },
 }

@@ -17,7 +17,7 @@ from bot.telegram.render import not_modified, parse_callback
 log = logging.getLogger("qoldau.telegram")
 
 #: Reply kinds that are counted (menus are navigation, not questions).
-COUNTED = frozenset({"answer", "suggestions", "fallback", "crisis", "empty"})
+COUNTED = frozenset({"answer", "suggestions", "fallback", "crisis", "check", "empty"})
 
 
 def today() -> date:

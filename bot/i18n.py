@@ -23,6 +23,8 @@ LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 DOMAIN = "messages"
 
 Translate = Callable[[str], str]
+#: ngettext: (singular, plural, n) -> the form of the message that fits the number n.
+TranslatePlural = Callable[[str, str, int], str]
 
 
 def N_(message: str) -> str:
@@ -51,3 +53,14 @@ def translations(lang: Lang) -> gettext.NullTranslations:
 def translator(lang: Lang) -> Translate:
     """The gettext function of a language."""
     return translations(lang).gettext
+
+
+def plural_translator(lang: Lang) -> TranslatePlural:
+    """The ngettext function of a language, for a message with a number next to a noun.
+
+    Call it as `ngettext` so that `pybabel extract` finds both forms, and format the number in
+    afterwards: `ngettext("Last {days} day", "Last {days} days", n).format(days=n)`. Kazakh has
+    one form (a noun after a number stays singular), Russian three, English two: the catalog's
+    Plural-Forms header chooses.
+    """
+    return translations(lang).ngettext

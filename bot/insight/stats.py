@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from bot.i18n import translator
+from bot.i18n import plural_translator, translator
 from bot.insight.summary import Insight
 from bot.knowledge.base import KnowledgeBase
 from bot.language import Lang
@@ -15,9 +15,11 @@ TOP_TOPICS = 5
 def stats_text(insight: Insight, kb: KnowledgeBase, lang: Lang) -> str:
     """The summary as a short Telegram HTML message."""
     _ = translator(lang)
+    ngettext = plural_translator(lang)
     kinds = insight.by_kind
     total = insight.total
-    period = _("Last {days} days").format(days=len(insight.daily))
+    days = len(insight.daily)
+    period = ngettext("Last {days} day", "Last {days} days", days).format(days=days)
     lines = [f"<b>{escape(period)}</b> ({escape(insight.first_day)} — {escape(insight.last_day)})"]
     heading = _("Replies: {total}").format(total=total)
     lines.append(escape(heading))

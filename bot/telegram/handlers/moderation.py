@@ -14,7 +14,7 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import Application
 
-from bot.i18n import translator
+from bot.i18n import plural_translator, translator
 from bot.insight.stats import stats_text
 from bot.insight.summary import build_insight
 from bot.knowledge.live import ReloadResult, reload_knowledge
@@ -34,11 +34,17 @@ STATS_DAYS = 7
 def reload_report(result: ReloadResult, lang: Lang) -> str:
     """A reload's outcome as a message: the topic count, or every problem with its place."""
     _ = translator(lang)
+    ngettext = plural_translator(lang)
     if result.ok:
-        return escape(_("Knowledge base reloaded: {n} topics are live.").format(n=result.topics))
-    head = escape(_("The knowledge base was NOT updated: {n} problem(s). The bot keeps "
-                    "answering from the last good version. Fix these and save again:"
-                    ).format(n=len(result.problems)))
+        return escape(ngettext("Knowledge base reloaded: {n} topic is live.",
+                               "Knowledge base reloaded: {n} topics are live.",
+                               result.topics).format(n=result.topics))
+    count = len(result.problems)
+    head = escape(ngettext("The knowledge base was NOT updated: {n} problem. The bot keeps "
+                           "answering from the last good version. Fix it and save again:",
+                           "The knowledge base was NOT updated: {n} problems. The bot keeps "
+                           "answering from the last good version. Fix these and save again:",
+                           count).format(n=count))
     body: list[str] = []
     shown = 0
     for problem in result.problems:

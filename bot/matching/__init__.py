@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.matching.index import Candidate, MatchIndex
+from bot.matching.index import OUT_OF_SCOPE, Candidate, MatchIndex
 
 MatchKind = Literal["answer", "suggestions", "fallback"]
 
@@ -54,13 +55,53 @@ class Match:
 
 def match(index: MatchIndex, text: str) -> Match:
     """Decide between an answer, suggestions and the fallback for a question."""
-    ranked = index.score(text)
-    if not ranked or ranked[0].score < SUGGEST_SCORE:
+    scored = index.score(text)
+    # Out-of-scope messages ("how to cook beshbarmak") are a topic of their own while scoring:
+    # closest to them means the fallback, and an answer must lead them as it leads a topic.
+    outside = next((c.score for c in scored if c.topic == OUT_OF_SCOPE), 0.0)
+    ranked = [c for c in scored if c.topic != OUT_OF_SCOPE]
+    if not ranked or ranked[0].score < SUGGEST_SCORE or outside >= ranked[0].score:
         return Match("fallback", tuple(ranked[:MAX_SUGGESTIONS]))
     best = ranked[0]
-    runner_up = ranked[1].score if len(ranked) > 1 else 0.0
+    runner_up = max(ranked[1].score if len(ranked) > 1 else 0.0, outside)
     if best.score >= ANSWER_SCORE and best.score - runner_up >= required_lead(best.score):
         return Match("answer", tuple(ranked[:MAX_SUGGESTIONS]))
     close = [c for c in ranked[:MAX_SUGGESTIONS]
              if c.score >= SUGGEST_SCORE and c.score >= best.score - SUGGEST_SPREAD]
     return Match("suggestions", tuple(close))
+
+
+#: A story touching several topics offers at most this many besides its answer.
+MAX_ALSO = 2
+#: A part of a message needs this many words to speak of a topic on its own.
+CLAUSE_WORDS = 3
+_CLAUSE_BREAK = re.compile(r"[.!?;:\n]+|,\s+(?=\w)|\s+(?:but|and also|also|но|а ещё|а еще|ещё и|"
+                           r"еще и|тоже|бірақ|сосын|және де)\s+", re.IGNORECASE)
+
+
+def clauses(text: str) -> list[str]:
+    """The parts of a message that could each be a question: sentences, and parts of sentences
+    joined by a comma or "but", each of at least CLAUSE_WORDS words."""
+    parts: list[str] = []
+    for piece in _CLAUSE_BREAK.split(text):
+        words = piece.split()
+        if not words:
+            continue
+        if parts and (len(words) < CLAUSE_WORDS or len(parts[-1].split()) < CLAUSE_WORDS):
+            parts[-1] += " " + piece.strip()
+        else:
+            parts.append(piece.strip())
+    return parts
+
+
+def also_about(index: MatchIndex, text: str, answered: str) -> tuple[str, ...]:
+    """Other topics a story touches: those a part of it, read alone, would be answered with."""
+    parts = clauses(text)
+    if len(parts) < 2:
+        return ()
+    found: list[str] = []
+    for part in parts:
+        topic = match(index, part).topic
+        if topic is not None and topic != answered and topic not in found:
+            found.append(topic)
+    return tuple(found[:MAX_ALSO])

@@ -110,7 +110,8 @@ def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_lint(args: argparse.Namespace, settings: Settings) -> int:
     """Look for what validation cannot see: misanswered examples, near-duplicates, thin topics,
-    answers of very different lengths, typed-in numbers. Errors exit 1, warnings 0.
+    answers of very different lengths, typed-in numbers, registry entries last verified more
+    than 180 days ago. Errors exit 1, warnings 0.
 
     Example: qoldau lint knowledge/
     """

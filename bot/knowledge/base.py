@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING, Literal
 
-from bot.knowledge.model import Section
+from bot.knowledge.model import Cost, Section
 from bot.language import Lang
 
 if TYPE_CHECKING:
@@ -51,7 +52,7 @@ class Topic:
 
 @dataclass(frozen=True)
 class Hotline:
-    """A line or site of the registry."""
+    """A line or site of the registry, with what a person should know before they call."""
 
     id: str
     number: str | None
@@ -60,6 +61,17 @@ class Hotline:
     name: Mapping[Lang, str]
     note: Mapping[Lang, str] | None
     in_menu: bool
+    #: Who the line is for; None where no source says.
+    audience: Mapping[Lang, str] | None
+    #: The languages it answers in; empty where no source says.
+    languages: tuple[Lang, ...]
+    cost: Cost | None
+    #: How to write instead of calling, if it has a text chat.
+    chat: Mapping[Lang, str] | None
+    what_happens: Mapping[Lang, str] | None
+    #: The day the entry was last checked against `source`.
+    verified: date
+    source: str
 
 
 #: The forms of the crisis reply, chosen by what the message says.

@@ -19,6 +19,8 @@ class UnknownPlaceholder:
 
     offset: int
     message: str
+    #: The registry id it names ("150" for {150.site}).
+    name: str = ""
 
 
 def site_link(site: str) -> str:
@@ -49,7 +51,7 @@ def fill(text: str, lines: Mapping[str, Hotline]) -> tuple[str, list[UnknownPlac
         line = lines.get(name)
         value = _value(line, field or None) if line else None
         if value is None:
-            unknown.append(UnknownPlaceholder(match.start(), _explain(name, field, lines)))
+            unknown.append(UnknownPlaceholder(match.start(), _explain(name, field, lines), name))
             return match.group(0)
         return value
 

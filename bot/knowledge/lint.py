@@ -4,13 +4,15 @@ Errors (exit 1): an example question the bot answers with another topic, a phone
 into an answer instead of taken from the registry. Warnings (exit 0): near-duplicate examples
 in two topics, few examples or keywords in a language, answers whose length differs wildly
 between languages (a missing paragraph?), answers longer than the style guide's ~900
-characters, links to sites that are not in the registry.
+characters, links to sites that are not in the registry, registry entries last verified more
+than 180 days ago.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Literal
 
@@ -31,6 +33,8 @@ FEW_EXAMPLES, FEW_KEYWORDS = 10, 5
 LENGTH_RATIO = 2.0
 #: The style guide's length for an answer, in visible characters.
 LONG_ANSWER = 1000
+#: A registry entry checked longer ago than this may have changed: check it again.
+STALE_AFTER_DAYS = 180
 #: Examples of two topics this alike (rapidfuzz ratio on the folded text) confuse the matcher.
 NEAR_DUPLICATE = 92
 _PHONE = re.compile(r"(?<![\w{.])(?:\+?\d[\d\s()-]{4,}\d|\b1\d{2,3}\b|\b116-16\b)")
@@ -51,10 +55,11 @@ class Finding:
 
 
 class _Places:
-    """Where each topic's fields stand in the files, for pointing at them."""
+    """Where each topic's and registry entry's fields stand in the files, for pointing at them."""
 
     def __init__(self, directory: Path) -> None:
         self.docs: dict[str, tuple[_Document, int]] = {}
+        self.lines: dict[str, tuple[_Document, int]] = {}
         for path in knowledge_files(directory):
             doc, _ = _parse(path, str(path))
             if doc is None or not isinstance(doc.data, dict):
@@ -62,6 +67,9 @@ class _Places:
             for i, topic in enumerate(doc.data.get("topics") or []):
                 if isinstance(topic, dict) and isinstance(topic.get("id"), str):
                     self.docs[topic["id"]] = (doc, i)
+            for i, line in enumerate(doc.data.get("hotlines") or []):
+                if isinstance(line, dict) and isinstance(line.get("id"), str):
+                    self.lines[line["id"]] = (doc, i)
 
     def at(self, topic: str, *path: str | int) -> tuple[str, int]:
         found = self.docs.get(topic)
@@ -71,9 +79,20 @@ class _Places:
         line, _ = doc.where(("topics", index, *path))
         return doc.path, line
 
+    def line_at(self, hotline: str, *path: str | int) -> tuple[str, int]:
+        found = self.lines.get(hotline)
+        if found is None:
+            return "knowledge", 1
+        doc, index = found
+        line, _ = doc.where(("hotlines", index, *path))
+        return doc.path, line
 
-def lint(directory: str | Path) -> list[Finding]:
-    """Lint a knowledge directory that validates (validation problems come first)."""
+
+def lint(directory: str | Path, today: date | None = None) -> list[Finding]:
+    """Lint a knowledge directory that validates (validation problems come first).
+
+    `today` is the day registry entries are aged against: the clock's, unless a test says.
+    """
     kb = load(directory)
     places = _Places(Path(directory))
     findings: list[Finding] = []
@@ -81,7 +100,27 @@ def lint(directory: str | Path) -> list[Finding]:
     findings += _near_duplicates(kb, places)
     findings += _thin(kb, places)
     findings += _answers(kb, places)
+    findings += _stale(kb, places, today or date.today())
     return sorted(findings)
+
+
+def _stale(kb: KnowledgeBase, places: _Places, today: date) -> list[Finding]:
+    """Registry entries not checked for a long time, or dated in the future (a typo)."""
+    found = []
+    for hotline in kb.hotlines:
+        path, line = places.line_at(hotline.id, "verified")
+        age = (today - hotline.verified).days
+        if age > STALE_AFTER_DAYS:
+            found.append(Finding(path, line, "warning",
+                                 f"'{hotline.id}' was last verified on "
+                                 f"{hotline.verified.isoformat()}, {age} days ago: check it "
+                                 f"against {hotline.source} and set 'verified' to the day "
+                                 "you did"))
+        elif age < 0:
+            found.append(Finding(path, line, "warning",
+                                 f"'{hotline.id}': 'verified' is {hotline.verified.isoformat()}, "
+                                 "a day still to come: write the day you checked it"))
+    return found
 
 
 def _misanswered(kb: KnowledgeBase, places: _Places) -> list[Finding]:
@@ -90,7 +129,8 @@ def _misanswered(kb: KnowledgeBase, places: _Places) -> list[Finding]:
         for lang in LANGS:
             for i, example in enumerate(topic.texts[lang].examples):
                 reply = answer(kb, example, chosen=lang)
-                if reply.topic == topic.id and reply.kind in ("answer", "crisis"):
+                # A safety check that leads on to the topic is right for a message hinting at risk.
+                if reply.topic == topic.id and reply.kind in ("answer", "crisis", "check"):
                     continue
                 got = reply.topic or ", ".join(reply.suggested) or "nothing"
                 path, line = places.at(topic.id, lang, "examples", i)

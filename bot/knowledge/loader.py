@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, overload
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -33,6 +34,7 @@ from bot.knowledge.model import (
     CrisisModel,
     HotlineModel,
     HotlinesFileModel,
+    LocalizedModel,
     TopicFileModel,
     TopicModel,
 )
@@ -193,6 +195,7 @@ def _parse(path: Path, shown: str) -> tuple[_Document | None, list[Problem]]:
 
 
 _SCALARS = yaml.constructor.SafeConstructor()
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
 
 def _scalar(node: yaml.Node, doc: _Document, problems: list[Problem]) -> Any:
@@ -231,8 +234,12 @@ def _construct(node: yaml.Node, path: YamlPath, doc: _Document, problems: list[P
         return result
     if isinstance(node, yaml.SequenceNode):
         return [_construct(item, (*path, i), doc, problems) for i, item in enumerate(node.value)]
+    if node.tag == _TIMESTAMP:
+        # Dates mean nothing to YAML here: keep the text the editor wrote, so that the model
+        # judges it ('verified: 2026-02-30' is one clear problem, not a YAML puzzle).
+        return node.value
     value = _scalar(node, doc, problems)
-    # Dates, times and the like mean nothing here: keep them as the text the editor wrote.
+    # Times and the like mean nothing here either: keep them as the text the editor wrote.
     return value if isinstance(value, str | int | float | bool) or value is None else node.value
 
 
@@ -265,6 +272,8 @@ def _explain(error: Mapping[str, Any]) -> str:
         return f"{where}: must not be empty"
     if kind == "string_pattern_mismatch":
         return f"{where}: '{error.get('input')}' is not in the right form ({ctx.get('pattern')})"
+    if kind == "value_error":
+        return f"{where}: {str(ctx.get('error') or error['msg']).removeprefix('Value error, ')}"
     if kind == "literal_error":
         return f"{where}: must be one of {ctx.get('expected')}"
     if kind in ("string_type", "list_type", "bool_type", "model_type", "dict_type"):
@@ -291,6 +300,9 @@ class _Builder:
         # Ids of topics in files that failed validation: they exist, with problems already
         # reported, so a reference to them is not a second problem.
         self.unchecked_ids: set[str] = set()
+        # The same for lines of a registry file that failed validation: a placeholder naming
+        # one is not "unknown", the entry is broken and already reported.
+        self.unchecked_lines: set[str] = set()
         #: Some file could not be parsed at all, so which topic ids exist is unknown.
         self.unreadable = False
 
@@ -310,6 +322,10 @@ class _Builder:
             if model is TopicFileModel and isinstance(doc.data.get("topics"), list):
                 self.unchecked_ids.update(t["id"] for t in doc.data["topics"]
                                           if isinstance(t, dict) and isinstance(t.get("id"), str))
+            if model is HotlinesFileModel and isinstance(doc.data.get("hotlines"), list):
+                self.unchecked_lines.update(
+                    str(h["id"]) for h in doc.data["hotlines"]
+                    if isinstance(h, dict) and isinstance(h.get("id"), str | int))
             return
         if isinstance(parsed, HotlinesFileModel):
             self.hotlines += [(doc, ("hotlines", i), h) for i, h in enumerate(parsed.hotlines)]
@@ -356,11 +372,12 @@ class _Builder:
             first[model.id] = f"{doc.path}:{line}:{column}"
             lines[model.id] = Hotline(
                 id=model.id, number=model.number, whatsapp=model.whatsapp, site=model.site,
-                name=MappingProxyType({lang: getattr(model.name, lang) for lang in LANGS}),
-                note=(MappingProxyType({lang: getattr(model.note, lang) for lang in LANGS})
-                      if model.note else None),
-                in_menu=model.in_menu)
-        if not self.hotlines:
+                name=_localized(model.name), note=_localized(model.note),
+                in_menu=model.in_menu, audience=_localized(model.audience),
+                languages=tuple(model.languages or ()), cost=model.cost,
+                chat=_localized(model.chat), what_happens=_localized(model.what_happens),
+                verified=date.fromisoformat(model.verified), source=model.source)
+        if not self.hotlines and not self.unchecked_lines:
             self.problems.append(Problem(self.directory, 1, 1, "no hotline registry: "
                                          "add hotlines.yaml with a 'hotlines' list"))
         return lines
@@ -370,6 +387,8 @@ class _Builder:
         """Fill placeholders and check the markup and length as Telegram would."""
         rendered, unknown = fill(text, lines)
         for item in unknown:
+            if item.name in self.unchecked_lines:
+                continue
             line, column = doc.where_in_text(path, item.offset)
             self.problems.append(Problem(doc.path, line, column, item.message))
         for issue in markup.problems(text):
@@ -458,6 +477,17 @@ class _Builder:
                     if other not in topics and other not in self.unchecked_ids:
                         self.problems.append(crisis_doc.problem(
                             ("crisis", form, "buttons", i), f"no topic has the id '{other}'"))
+
+
+@overload
+def _localized(model: LocalizedModel) -> Mapping[Lang, str]: ...
+@overload
+def _localized(model: LocalizedModel | None) -> Mapping[Lang, str] | None: ...
+def _localized(model: LocalizedModel | None) -> Mapping[Lang, str] | None:
+    """A short text of the registry as a frozen mapping from language to text."""
+    if model is None:
+        return None
+    return MappingProxyType({lang: getattr(model, lang) for lang in LANGS})
 
 
 def _language_texts(topics: Mapping[str, Topic], lang: Lang) -> Iterator[str]:

@@ -7,9 +7,12 @@ two can never disagree.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from bot.language import Lang
 
 #: Menu sections a topic file can belong to.
 Section = Literal["services", "groups", "everyday", "selfhelp", "safety", "about"]
@@ -69,19 +72,60 @@ class LocalizedModel(_Strict):
     en: NonEmpty
 
 
-class HotlineModel(_Strict):
-    """A phone line or website: the only place its number or address is written."""
+#: Whether calling or writing to a line costs the person anything.
+Cost = Literal["free", "paid"]
 
-    id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")] = Field(
-        description="What answers write between braces: {150}, {onlinehealth}.")
+
+def _calendar_date(value: str) -> str:
+    """Refuse a date that has the right shape but is not in the calendar (2026-02-30)."""
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"'{value}' is not a date in the calendar") from None
+    return value
+
+
+IsoDate = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"),
+                    AfterValidator(_calendar_date)]
+#: A page, not a home page: something after the host ("https://egov.kz" alone is refused).
+PageUrl = Annotated[str, StringConstraints(pattern=r"^https?://[^/\s]+/\S+$")]
+
+
+class HotlineModel(_Strict):
+    """A phone line or website: the only place its number or address is written, and what a
+    person should know before they call, each fact as its source says it."""
+
+    id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=40)] = (
+        Field(description="What answers write between braces: {150}, {onlinehealth}."))
     number: Annotated[str, StringConstraints(pattern=r"^[0-9][0-9 -]*[0-9]$")] | None = None
     whatsapp: Annotated[str, StringConstraints(pattern=r"^\+[0-9][0-9 ]+[0-9]$")] | None = None
     site: Annotated[str, StringConstraints(pattern=r"^[a-z0-9.-]+\.[a-z]{2,}(/\S*)?$")] | None = (
         None)
     name: LocalizedModel
-    note: LocalizedModel | None = None
+    note: LocalizedModel | None = Field(default=None, description=(
+        "A few words shown under the line when it is shared into a chat."))
     in_menu: bool = Field(default=True, description="Listed on the Hotlines card.")
-    sources: list[NonEmpty] = Field(min_length=1)
+    audience: LocalizedModel | None = Field(default=None, description=(
+        "Who the line is for, in a few words, as its source says. Shown on the Hotlines card."))
+    languages: list[Lang] | None = Field(default=None, min_length=1, description=(
+        "The languages the line answers in (kk, ru, en), as its source says. "
+        "Leave it out when no source says."))
+    cost: Cost | None = Field(default=None, description=(
+        "free or paid, as its source says. Leave it out when no source says."))
+    chat: LocalizedModel | None = Field(default=None, description=(
+        "How to write instead of calling, when the line has a text chat "
+        "(for example: the QR code in every school)."))
+    what_happens: LocalizedModel | None = Field(default=None, description=(
+        "What happens when you call or write: who answers, what they do, what they pass on. "
+        "Only what the source says; leave it out when no source says."))
+    verified: IsoDate = Field(description=(
+        "The day someone last checked this entry against its source page, as YYYY-MM-DD. "
+        "qoldau lint warns when it is more than 180 days ago."))
+    source: PageUrl = Field(description=(
+        "The page the entry was checked against on that day: a specific page "
+        "(https://egov.kz/cms/...), never a home page."))
+    sources: list[NonEmpty] = Field(min_length=1, description=(
+        "Every seed file or public page the entry's facts come from."))
 
 
 class HotlinesFileModel(_Strict):

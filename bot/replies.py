@@ -85,9 +85,10 @@ def answer(kb: KnowledgeBase, text: str, chosen: Lang | None = None,
     risk = assess(cleaned)
     found = match(kb.index, cleaned[:MATCH_CHARS])
     if risk.crisis is not None:
-        return crisis_reply(kb, lang, risk.crisis.form,
-                            topic=_closest(kb, found, FORM_TOPICS[risk.crisis.form],
-                                           risk.crisis.topic))
+        topic = risk.crisis.topic
+        if risk.crisis.general:
+            topic = _closest(kb, found, FORM_TOPICS[risk.crisis.form], topic)
+        return crisis_reply(kb, lang, risk.crisis.form, topic=topic)
     net = _crisis_topic(kb, found)
     if net is not None:
         # The second net: words no phrase list knows, but matching says they are a crisis.
@@ -132,7 +133,7 @@ def _closest(kb: KnowledgeBase, found: Match, allowed: tuple[str, ...], default:
 
 def _crisis_topic(kb: KnowledgeBase, found: Match) -> str | None:
     """A crisis topic that matching ranks first, if it does."""
-    if found.kind == "fallback" or not found.candidates:
+    if found.kind != "answer" or not found.candidates:
         return None
     best = found.candidates[0].topic
     return best if best in kb.topics and kb.topic(best).crisis else None

@@ -77,6 +77,13 @@ QUESTION_SIDE = 0.7
 WEIGHT_EVIDENCE = 0.1
 #: Topics the evidence gives less than this are not candidates on its account alone.
 EVIDENCE_FLOOR = 0.01
+#: The pre-filter: only this many topics, those whose words and evidence the question shares
+#: most, are scored example by example. The right topic was among the first 12 for every
+#: development question; 24 leaves room for a knowledge base a hundred times larger.
+SHORTLIST = 24
+#: A question of at most this many words, none of which covers this much of any topic, is
+#: compared character by character with every example: its words may be glued or misspelt.
+UNCLEAR_WORDS, UNCLEAR_COVERAGE = 4, 0.3
 
 
 @dataclass(frozen=True)
@@ -143,6 +150,16 @@ class MatchIndex:
         doc_topic = tuple(doc.topic for doc in docs)
         self._word_topics = {word: tuple(dict.fromkeys(doc_topic[i] for i in ids))
                              for word, ids in self._postings.items()}
+        by_topic: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+        for word, ids in self._postings.items():
+            for i in ids:
+                by_topic[word][doc_topic[i]].append(i)
+        self._postings_by_topic = {word: {t: tuple(ids) for t, ids in topics.items()}
+                                   for word, topics in by_topic.items()}
+        topic_examples: dict[str, list[int]] = defaultdict(list)
+        for i in self._sentence_ids:
+            topic_examples[doc_topic[i]].append(i)
+        self._topic_examples = {t: tuple(ids) for t, ids in topic_examples.items()}
 
     @classmethod
     def build(cls, topics: Mapping[str, Topic],
@@ -205,76 +222,120 @@ class MatchIndex:
         return tuple(sorted(found.items(), key=lambda item: -item[1]))
 
     def score(self, text: str) -> list[Candidate]:
-        """Score a question against every topic, best first."""
+        """Score a question against the topics worth scoring, best first.
+
+        Two passes, so the cost grows with what the question shares with the knowledge base,
+        not with its size: the topics' vocabulary coverage and evidence come first, from the
+        word-to-topic lists; then only the `SHORTLIST` best topics are scored example by
+        example and character by character (the pre-filter, measured in `bench/matcher.py`).
+        """
         query = fold(text).split()
         if not query:
             return []
         query_words = list(dict.fromkeys(query))
         weights: list[float] = []
-        doc_hits: dict[int, dict[str, float]] = defaultdict(dict)  # doc -> doc word -> sim
-        doc_query: dict[int, dict[int, float]] = defaultdict(dict)  # doc -> query word -> sim
+        similar_of: list[tuple[tuple[str, float], ...]] = []
         topic_query: dict[str, dict[int, float]] = defaultdict(dict)
-        postings, word_topics = self._postings, self._word_topics
-        # The hottest loop of the bot: one pass per posting of every similar word. Each keeps
-        # the best similarity seen (similarities are never negative, so -1 means "none yet").
+        word_topics = self._word_topics
         for qi, word in enumerate(query_words):
             similar = self.similar_words(word)
-            best = similar[0][0] if similar else word
-            weights.append(_weight(best, self.idf, self.max_idf))
+            similar_of.append(similar)
+            weights.append(_weight(similar[0][0] if similar else word, self.idf, self.max_idf))
             for other, sim in similar:
-                for doc_id in postings.get(other, ()):
-                    hits = doc_hits[doc_id]
-                    if sim > hits.get(other, -1.0):
-                        hits[other] = sim
-                    seen = doc_query[doc_id]
+                for topic in word_topics.get(other, ()):
+                    seen = topic_query[topic]
                     if sim > seen.get(qi, -1.0):
                         seen[qi] = sim
-                for topic in word_topics.get(other, ()):
-                    topic_seen = topic_query[topic]
-                    if sim > topic_seen.get(qi, -1.0):
-                        topic_seen[qi] = sim
         total = sum(weights)
         # A question of one common word ("помощь", "number") is well covered by many topics
         # but says too little to pick one: scores shrink until the question carries as much
         # information as a couple of fairly specific words.
         informative = min(1.0, total / MIN_INFORMATION)
-        if len(self._exact.get(" ".join(query), ())) == 1:
+        sentence = " ".join(query)
+        exact = self._exact.get(sentence, frozenset())
+        if len(exact) == 1:
             informative = 1.0  # a moderator wrote this very phrase into one topic
-        best_example: dict[str, tuple[float, int]] = {}
+        vocabulary = {topic: sum(weights[qi] * sim for qi, sim in seen.items()) / total
+                      for topic, seen in topic_query.items()}
+        evidence = self.evidence.weights(query)
+        shortlist = set(sorted(set(vocabulary) | set(evidence), key=lambda t: -(
+            vocabulary.get(t, 0.0) + WEIGHT_EVIDENCE * evidence.get(t, 0.0)))[:SHORTLIST])
+        shortlist |= exact
+        best_example = self._best_examples(shortlist, similar_of, weights, total)
+        characters = self._characters(sentence, None if self._unclear(
+            query, vocabulary) else shortlist)
+        likely = {t for t, p in evidence.items() if p >= EVIDENCE_FLOOR} & shortlist
+        candidates = []
+        for topic in set(best_example) | set(characters) | likely:
+            example, doc_id = best_example.get(topic, (0.0, -1))
+            chars, char_doc = characters.get(topic, (0.0, -1))
+            weight = evidence.get(topic, 0.0)
+            covered = vocabulary.get(topic, 0.0)
+            score = informative * (WEIGHT_EXAMPLE * example + WEIGHT_VOCABULARY * covered
+                                   + WEIGHT_CHARACTERS * chars + WEIGHT_EVIDENCE * weight)
+            shown = doc_id if doc_id >= 0 else char_doc
+            candidates.append(Candidate(topic, round(score, 4), round(example, 4),
+                                        round(covered, 4), round(chars, 4),
+                                        self.docs[shown].text if shown >= 0 else "",
+                                        round(weight, 4)))
+        candidates.sort(key=lambda c: (-c.score, c.topic))
+        return candidates
+
+    def _best_examples(self, topics: set[str],
+                       similar_of: list[tuple[tuple[str, float], ...]], weights: list[float],
+                       total: float) -> dict[str, tuple[float, int]]:
+        """The best-example measure of each topic, and the example that gave it.
+
+        The hottest loop of the bot: one pass per posting of every similar word in the
+        shortlisted topics. Each keeps the best similarity seen (similarities are never
+        negative, so -1 means "none yet").
+        """
+        doc_hits: dict[int, dict[str, float]] = defaultdict(dict)  # doc -> doc word -> sim
+        doc_query: dict[int, dict[int, float]] = defaultdict(dict)  # doc -> query word -> sim
+        by_topic = self._postings_by_topic
+        for qi, similar in enumerate(similar_of):
+            for other, sim in similar:
+                for topic, doc_ids in by_topic.get(other, {}).items():
+                    if topic not in topics:
+                        continue
+                    for doc_id in doc_ids:
+                        hits = doc_hits[doc_id]
+                        if sim > hits.get(other, -1.0):
+                            hits[other] = sim
+                        seen = doc_query[doc_id]
+                        if sim > seen.get(qi, -1.0):
+                            seen[qi] = sim
+        best: dict[str, tuple[float, int]] = {}
         word_weight = self._word_weight
         for doc_id, seen in doc_query.items():
             doc = self.docs[doc_id]
             q_cover = sum(weights[qi] * sim for qi, sim in seen.items()) / total
             d_cover = sum(word_weight[w] * sim for w, sim in doc_hits[doc_id].items()) / doc.weight
             value = 1 / (QUESTION_SIDE / q_cover + (1 - QUESTION_SIDE) / d_cover)
-            if value > best_example.get(doc.topic, (0.0, -1))[0]:
-                best_example[doc.topic] = (value, doc_id)
-        characters = self._characters(" ".join(query))
-        evidence = self.evidence.weights(query)
-        likely = {t for t, p in evidence.items() if p >= EVIDENCE_FLOOR}
-        candidates = []
-        for topic in set(best_example) | set(characters) | likely:
-            example, doc_id = best_example.get(topic, (0.0, -1))
-            seen = topic_query.get(topic, {})
-            vocabulary = sum(weights[qi] * sim for qi, sim in seen.items()) / total
-            chars, char_doc = characters.get(topic, (0.0, -1))
-            weight = evidence.get(topic, 0.0)
-            score = informative * (WEIGHT_EXAMPLE * example + WEIGHT_VOCABULARY * vocabulary
-                                   + WEIGHT_CHARACTERS * chars + WEIGHT_EVIDENCE * weight)
-            shown = doc_id if doc_id >= 0 else char_doc
-            candidates.append(Candidate(topic, round(score, 4), round(example, 4),
-                                        round(vocabulary, 4), round(chars, 4),
-                                        self.docs[shown].text if shown >= 0 else "",
-                                        round(weight, 4)))
-        candidates.sort(key=lambda c: (-c.score, c.topic))
-        return candidates
+            if value > best.get(doc.topic, (0.0, -1))[0]:
+                best[doc.topic] = (value, doc_id)
+        return best
 
-    def _characters(self, sentence: str) -> dict[str, tuple[float, int]]:
-        """Best whole-question character similarity per topic, over example questions."""
+    @staticmethod
+    def _unclear(query: list[str], vocabulary: Mapping[str, float]) -> bool:
+        """A short question whose words barely match anything: glued or badly misspelt words
+        ("телефондоверия") that only whole-question characters can place, in any topic."""
+        return len(query) <= UNCLEAR_WORDS and max(vocabulary.values(), default=0.0) < (
+            UNCLEAR_COVERAGE)
+
+    def _characters(self, sentence: str, topics: set[str] | None
+                    ) -> dict[str, tuple[float, int]]:
+        """Best whole-question character similarity per topic, over the example questions of
+        the given topics (or of all)."""
+        if topics is None:
+            ids, sentences = self._sentence_ids, self._example_sentences
+        else:
+            ids = tuple(i for t in topics for i in self._topic_examples.get(t, ()))
+            sentences = tuple(self._sentences[i] for i in ids)
         best: dict[str, tuple[float, int]] = {}
-        for _, score, pos in process.extract(sentence, self._example_sentences,
-                                             scorer=fuzz.ratio, limit=40, score_cutoff=40):
-            doc_id = self._sentence_ids[pos]
+        for _, score, pos in process.extract(sentence, sentences, scorer=fuzz.ratio,
+                                             limit=40, score_cutoff=40):
+            doc_id = ids[pos]
             topic = self.docs[doc_id].topic
             value = max(0.0, (score / 100 - CHARACTER_FLOOR) / (1 - CHARACTER_FLOOR))
             if value > best.get(topic, (0.0, -1))[0]:

@@ -9,6 +9,7 @@ being hurt now.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
@@ -16,7 +17,15 @@ from typing import Final
 from bot.knowledge.base import CrisisForm
 from bot.language.normalize import fold, fold_word
 from bot.safety.patterns import Found, Phrase, PhraseSet, parse_all
-from bot.safety.phrases import FAMILY_FORM, FAMILY_TOPIC, HYPERBOLE, PHRASES, Family
+from bot.safety.phrases import (
+    FAMILY_FORM,
+    FAMILY_TOPIC,
+    GENERAL,
+    HYPERBOLE,
+    PHRASES,
+    RAW_WORDS,
+    Family,
+)
 
 PHRASE_LIST: Final[tuple[Phrase[Family], ...]] = parse_all(PHRASES)
 _CRISIS: Final = PhraseSet(PHRASE_LIST)
@@ -37,6 +46,7 @@ _FIRST_PERSON: Final = frozenset(fold_word(w) for w in """
 """.split())
 #: Kazakh first person on the verb or its wish: «өлгім», «салғым», «кесемін».
 _FIRST_PERSON_ENDINGS: Final = ("gim", "kim", "min")
+_RAW_WORD: Final = re.compile(r"[a-z]+")
 #: How far before the crisis words another person may be named.
 _LOOK_BACK: Final = 8
 
@@ -50,6 +60,11 @@ class CrisisHit:
     phrase: str
     form: CrisisForm = "oneself"
 
+    @property
+    def general(self) -> bool:
+        """Whether matching may offer a closer topic of the same form than `topic`."""
+        return self.family in GENERAL
+
 
 def figures_of_speech(words: Sequence[str]) -> frozenset[int]:
     """Positions of words that belong to a figure of speech («умираю со смеху»)."""
@@ -61,6 +76,9 @@ def detect_crisis(text: str) -> CrisisHit | None:
     words = fold(text).split()
     if not words:
         return None
+    raw = next((w for w in _RAW_WORD.findall(text.lower()) if w in RAW_WORDS), None)
+    if raw is not None:
+        return _hit(words, Found(Phrase(RAW_WORDS[raw], "en", raw, ()), ()))
     found = _CRISIS.find(words, figures_of_speech(words))
     if not found:
         return None
@@ -76,10 +94,11 @@ def detect_crisis(text: str) -> CrisisHit | None:
 def _hit(words: Sequence[str], found: Found[Family]) -> CrisisHit:
     family = found.phrase.kind
     form = FAMILY_FORM[family]
-    if form == "oneself" and _about_someone_else(words, found.positions):
+    topic = FAMILY_TOPIC[family]
+    if form == "oneself" and found.positions and _about_someone_else(words, found.positions):
         form = "someone_else"
-    topic = FAMILY_TOPIC[family] if form == FAMILY_FORM[family] else FAMILY_TOPIC[
-        "friend_in_danger"]
+        # Someone else cutting themselves: the self-harm topic speaks to the worried parent.
+        topic = topic if family == "self_harm" else FAMILY_TOPIC["friend_in_danger"]
     return CrisisHit(family, topic, found.phrase.text, form)
 
 

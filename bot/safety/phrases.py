@@ -28,7 +28,12 @@ FAMILY_FORM: Final[dict[Family, CrisisForm]] = {
     "sexual_abuse": "hurt_now",
 }
 
-#: The topic each family's crisis reply leads to, unless matching finds a closer one of its form.
+#: Coded words that folding would confuse with ordinary ones ("kys" and "kiss" both fold to
+#: "kis"), looked up among the message's words as typed, in lower case.
+RAW_WORDS: Final[dict[str, Family]] = {"kys": "suicide", "kysss": "suicide"}
+
+#: The topic each family's crisis reply leads to. For the families marked in `GENERAL`, matching
+#: may pick a closer topic of the same form ("муж бьёт меня" is an adult's, not a child's).
 FAMILY_TOPIC: Final[dict[Family, str]] = {
     "suicide": "suicide-crisis",
     "self_harm": "self-harm",
@@ -38,13 +43,18 @@ FAMILY_TOPIC: Final[dict[Family, str]] = {
     "sexual_abuse": "sexual-abuse",
 }
 
+#: Families whose default topic is a general one, refined by matching within the form.
+GENERAL: Final[frozenset[Family]] = frozenset({"suicide", "wish_to_die", "friend_in_danger",
+                                               "hurt_at_home"})
+
 _SELF_EN = "myself|himself|herself|themselves|themself|yourself|urself"
 _FAMILY_MEMBER_RU = ("папа|папка|отец|отчим|мама|мать|мачеха|брат|сестра|муж|дядя|дед|родители|"
                      "он|она|они")
 _HIT_RU = ("бьет|бьют|биет|биот|бил|била|били|избивает|избивают|избил|избила|избили|ударил|ударила|"
            "колотит|лупит|лупят|душит|пинает|издевается|издеваются")
 _FAMILY_MEMBER_KK = "мамам|папам|әкем|әкесі|шешем|анам|ағам|әпкем|өгей*|күйеуім|ол|олар"
-_HIT_KK = "ұрады|ұрып|ұрды|соғады|соқты|тебеді|тепкілейді|қинайды|буындыр*"
+# Exact: «ұрсады» (scolds) is one letter from «ұрады» (hits).
+_HIT_KK = "ұрады!|ұрып!|ұрды!|соғады!|соқты!|тебеді|тепкілейді|қинайды|буындыр*"
 
 PHRASES: Final[dict[Family, dict[str, tuple[str, ...]]]] = {
     "suicide": {
@@ -80,7 +90,7 @@ PHRASES: Final[dict[Family, dict[str, tuple[str, ...]]]] = {
             "өзімді жоқ қыл*",
         ),
         "en": (
-            "suicid*", "sucide*", "suiside*", "sewerslide", "kill* " + _SELF_EN, "kms", "kys",
+            "suicid*", "sucide*", "suiside*", "sewerslide", "kill* " + _SELF_EN, "kms",
             "end* my life", "end it all", "take* my own life", "take* his|her|their own life",
             "unalive*", "hang " + _SELF_EN, "jump* off bridge|roof|building",
             "overdose*", "od on pills", "off myself", "self delete", "suicide note",
@@ -182,7 +192,8 @@ PHRASES: Final[dict[Family, dict[str, tuple[str, ...]]]] = {
             "боюсь|страшно идти|возвращаться домой",
             "бьют|бьет|избивают|избивает дома|ребенка|маму|подругу|друга|сестру|брата|нас",
             "поднима*|поднял руку",
-            "унижа*|запира*!|запер*! меня",
+            "запира*!|запер*! меня",
+            f"{_FAMILY_MEMBER_RU} унижа*",
             "убьет|убьёт|убьют|прибьет|прибьёт меня",
             "синяк* от|после отца|отчима|папы|мамы|матери|брата|мужа",
             "ломится дверь",
@@ -190,8 +201,8 @@ PHRASES: Final[dict[Family, dict[str, tuple[str, ...]]]] = {
         "kk": (
             f"мені {_HIT_KK}",
             f"{_FAMILY_MEMBER_KK} {_HIT_KK}",
-            "мені өлтіремін дейді", "мені|бәрімізді|бізді қорқытады|қорлайды",
-            "үйде ұрады|ұрып|соғады|қорлайды|қорқытады",
+            "мені өлтіремін дейді", f"{_FAMILY_MEMBER_KK} қорқытады|қорлайды",
+            "үйде ұрады!|ұрып!|соғады!|қорлайды|қорқытады",
             "маған|бізге|мені|анама|шешеме қол көтер*|жұмса*",
             "үйге баруға қорқамын",
             "белбеумен ұр*", "арқам|денем|бетім көкала|көгер*",
@@ -214,18 +225,20 @@ PHRASES: Final[dict[Family, dict[str, tuple[str, ...]]]] = {
             "разошлет|разошлёт|выложит|скинет|отправит|покажет фото|фотки|нюдсы всем|классу|иначе|"
             "родителям|друзьям",
             "интимн* фото|фотки", "заставляет|заставил раздеваться|раздеться",
+            "шантаж* фото|фотками|фотографиями|интим*|меня",
         ),
         "kk": (
             "зорлады|зорлайды|зорлап|зорламақ*", "жыныстық тиіс*|зорлық|қатынас*",
             "маған|мені тиіседі|тиісті|тиісіп",
             "жалаңаш сурет*|фото*", "суретім* тарат*|жіберем*|салам*",
+            "бопса* сурет*|фото*|мені",
         ),
         "en": (
             "rapes!|raped!|rape!|molest*", "sexually abus*",
             "touches|touching|touched me",
             "send|sending|sent more|nudes|pics|photos or|else|threat*",
             "leak|share|post|send my nudes|pics|photos",
-            "sextort*", "nudes threat*|demand*",
+            "sextort*", "nudes threat*|demand*", "blackmail* nudes|photos|pics|me",
         ),
     },
 }

@@ -121,6 +121,8 @@ class KnowledgeBase:
     topics: Mapping[str, Topic]
     hotlines: tuple[Hotline, ...]
     crisis: CrisisReply
+    #: Messages the bot should not answer with a topic, per language (may be empty).
+    out_of_scope: Mapping[Lang, tuple[str, ...]]
     index: MatchIndex
     lexicon: Lexicon
     directory: str

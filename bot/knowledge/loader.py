@@ -35,6 +35,8 @@ from bot.knowledge.model import (
     HotlineModel,
     HotlinesFileModel,
     LocalizedModel,
+    OutOfScopeFileModel,
+    OutOfScopeModel,
     TopicFileModel,
     TopicModel,
 )
@@ -250,6 +252,8 @@ def _model_for(doc: _Document) -> type[BaseModel] | None:
         return HotlinesFileModel
     if "crisis" in doc.data:
         return CrisisFileModel
+    if "out_of_scope" in doc.data:
+        return OutOfScopeFileModel
     return TopicFileModel
 
 
@@ -296,6 +300,7 @@ class _Builder:
         self.problems: list[Problem] = []
         self.hotlines: list[tuple[_Document, YamlPath, HotlineModel]] = []
         self.crisis: list[tuple[_Document, CrisisModel]] = []
+        self.out_of_scope: list[tuple[_Document, OutOfScopeModel]] = []
         self.topics: list[tuple[_Document, YamlPath, TopicModel, str]] = []
         # Ids of topics in files that failed validation: they exist, with problems already
         # reported, so a reference to them is not a second problem.
@@ -331,6 +336,8 @@ class _Builder:
             self.hotlines += [(doc, ("hotlines", i), h) for i, h in enumerate(parsed.hotlines)]
         elif isinstance(parsed, CrisisFileModel):
             self.crisis.append((doc, parsed.crisis))
+        elif isinstance(parsed, OutOfScopeFileModel):
+            self.out_of_scope.append((doc, parsed.out_of_scope))
         elif isinstance(parsed, TopicFileModel):
             self.topics += [(doc, ("topics", i), t, parsed.section)
                             for i, t in enumerate(parsed.topics)]
@@ -340,6 +347,7 @@ class _Builder:
         crisis = self._crisis(lines)
         topics = self._topics(lines)
         self._check_references(topics, crisis)
+        out_of_scope = self._out_of_scope(topics)
         if self.problems or crisis is None:
             return None
         # Imported here: matching depends on the knowledge types, not the other way round.
@@ -352,7 +360,8 @@ class _Builder:
             topics=frozen,
             hotlines=tuple(lines.values()),
             crisis=crisis,
-            index=MatchIndex.build(frozen),
+            out_of_scope=out_of_scope,
+            index=MatchIndex.build(frozen, out_of_scope),
             lexicon=lexicon,
             directory=self.directory,
         )
@@ -423,6 +432,28 @@ class _Builder:
         return CrisisReply(forms=MappingProxyType(forms),
                            check=SafetyCheck(MappingProxyType(check_texts),
                                              MappingProxyType(labels)))
+
+    def _out_of_scope(self, topics: Mapping[str, Topic]) -> Mapping[Lang, tuple[str, ...]]:
+        """The out-of-scope messages per language (none is fine: the file is optional)."""
+        for doc, _ in self.out_of_scope[1:]:
+            self.problems.append(doc.problem(("out_of_scope",), "a second out-of-scope list; "
+                                             "keep one", key=True))
+        if not self.out_of_scope:
+            return MappingProxyType({lang: () for lang in LANGS})
+        in_topics = {fold(e): t.id for t in topics.values() for lang in LANGS
+                     for e in t.texts[lang].examples}
+        doc, model = self.out_of_scope[0]
+        found = {}
+        for lang in LANGS:
+            messages = getattr(model, lang)
+            for i, message in enumerate(messages):
+                topic = in_topics.get(fold(message))
+                if topic is not None:
+                    self.problems.append(doc.problem(
+                        ("out_of_scope", lang, i), f"'{message}' is also an example of the "
+                        f"topic '{topic}'; a message is either out of scope or a topic's"))
+            found[lang] = tuple(messages)
+        return MappingProxyType(found)
 
     def _topics(self, lines: Mapping[str, Hotline]) -> dict[str, Topic]:
         topics: dict[str, Topic] = {}

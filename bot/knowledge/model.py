@@ -183,4 +183,19 @@ class CrisisFileModel(_Strict):
     crisis: CrisisModel
 
 
-KnowledgeFileModel = TopicFileModel | HotlinesFileModel | CrisisFileModel
+class OutOfScopeModel(_Strict):
+    """Messages the bot should not answer with a topic, per language."""
+
+    kk: list[NonEmpty] = Field(min_length=MIN_EXAMPLES)
+    ru: list[NonEmpty] = Field(min_length=MIN_EXAMPLES)
+    en: list[NonEmpty] = Field(min_length=MIN_EXAMPLES)
+
+
+class OutOfScopeFileModel(_Strict):
+    """The file of everyday requests outside the bot's subject (homework, shopping, weather):
+    a message closer to these than to any topic gets the fallback."""
+
+    out_of_scope: OutOfScopeModel
+
+
+KnowledgeFileModel = TopicFileModel | HotlinesFileModel | CrisisFileModel | OutOfScopeFileModel

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from babel.dates import format_date
+
 from bot.i18n import N_, Translate, translator
 from bot.knowledge.base import CrisisForm, Hotline, KnowledgeBase
 from bot.knowledge.hotlines import site_link
@@ -16,7 +18,7 @@ from bot.knowledge.markup import escape, to_plain
 from bot.language import LANGS, Lang
 from bot.language.detect import detect
 from bot.language.normalize import clean, fold, has_letters_or_digits
-from bot.matching import SUGGEST_SCORE, Match, match
+from bot.matching import SUGGEST_SCORE, Match, also_about, match
 from bot.matching.index import Candidate
 from bot.safety.crisis import detect_crisis, second_net_form
 from bot.safety.risk import assess
@@ -35,6 +37,8 @@ MENU, HOTLINES, CRISIS, LANGUAGE = "menu", "hotlines", "crisis", "lang"
 ABOUT, FORGET = "about", "forget"
 GROUPS, TOPICS = "sec:groups", "sec:topics"
 TOPIC_PREFIX, SET_LANG_PREFIX = "t:", "lang:"
+#: "h:150" opens a line's own screen from the Hotlines card.
+HOTLINE_PREFIX = "h:"
 #: "t:grief@sec:topics" opens a topic from the Topics menu, with Back to it.
 BACK_SEPARATOR = "@"
 #: The topic for someone worried about another person (the safety check's third button).
@@ -62,6 +66,8 @@ class Reply:
     topic: str | None = None
     score: float = 0.0
     candidates: tuple[Candidate, ...] = field(default=())
+    #: Other topics the message touches, offered beside the answer.
+    also: tuple[str, ...] = ()
 
     @property
     def suggested(self) -> tuple[str, ...]:
@@ -98,10 +104,8 @@ def answer(kb: KnowledgeBase, text: str, chosen: Lang | None = None,
         return check_reply(kb, lang, _gentle_topic(kb, found), found)
     _ = translator(lang)
     if found.kind == "answer" and found.topic is not None:
-        reply = topic_reply(kb, found.topic, lang)
-        rows = (*reply.buttons[:-1], feedback_row(found.topic, _), reply.buttons[-1])
-        return Reply("answer", lang, reply.text, rows, found.topic, found.score,
-                     found.candidates)
+        return _answer_reply(kb, found, lang, also_about(kb.index, cleaned[:MATCH_CHARS],
+                                                         found.topic))
     if found.kind == "suggestions":
         rows = tuple((_topic_button(kb, c.topic, lang),) for c in found.candidates)
         return Reply("suggestions", lang, escape(_("Did you mean one of these?")),
@@ -109,6 +113,27 @@ def answer(kb: KnowledgeBase, text: str, chosen: Lang | None = None,
     return Reply("fallback", lang, _fallback_text(kb, _), ((_menu_button(_),
                                                              Button(_("Hotlines"), HOTLINES)),),
                  None, found.score, found.candidates)
+
+
+def _answer_reply(kb: KnowledgeBase, found: Match, lang: Lang, also: tuple[str, ...]
+                  ) -> Reply:
+    """A topic's answer to a question: buttons to the other topics the message touches
+    ("You also wrote about"), the topic's related ones, feedback and the menu."""
+    assert found.topic is not None
+    _ = translator(lang)
+    reply = topic_reply(kb, found.topic, lang)
+    text, rows = reply.text, list(reply.buttons[:-1])
+    touched = [t for t in also if t in kb.topics]
+    if touched:
+        text += "\n\n<i>" + escape(_("You also wrote about:")) + "</i>"
+        # The touched topics come first, each on its own row; a related button that opens one
+        # of them is not repeated below.
+        opened = {TOPIC_PREFIX + t for t in touched}
+        related = [tuple(b for b in row if b.action not in opened) for row in rows]
+        rows = [(_topic_button(kb, t, lang),) for t in touched] + [r for r in related if r]
+    rows += [feedback_row(found.topic, _), reply.buttons[-1]]
+    return Reply("answer", lang, text, tuple(rows), found.topic, found.score, found.candidates,
+                 tuple(touched))
 
 
 #: The topics each crisis form may lead to; matching picks the closest, the family's the rest.
@@ -244,22 +269,68 @@ def main_menu(kb: KnowledgeBase, lang: Lang, text: str | None = None) -> Reply:
 
 
 def hotlines_card(kb: KnowledgeBase, lang: Lang) -> Reply:
-    """Every line of the registry with its name and number."""
+    """Every line on the card: who it is for, what it costs and how to reach it, with a
+    button per line to its own screen."""
     _ = translator(lang)
     heading = _("Where to get help")
-    lines = [f"<b>{escape(heading)}</b>"]
-    for line in kb.hotlines:
-        if not line.in_menu:
-            continue
-        entry = contact_line(line) + " — " + escape(line.name[lang])
-        if line.note:
-            entry += f" ({escape(line.note[lang])})"
-        lines.append(entry)
+    listed = [line for line in kb.hotlines if line.in_menu]
+    parts = [f"<b>{escape(heading)}</b>", *(_card_entry(line, lang, _) for line in listed)]
     emergency = kb.hotline("112")
     if emergency is not None and emergency.number:
-        lines.append(escape(_("In immediate danger, call {number}.")).format(
+        parts.append(escape(_("In immediate danger, call {number}.")).format(
             number=f"<b>{escape(emergency.number)}</b>"))
-    return Reply("menu", lang, "\n\n".join(lines), ((Button("« " + _("Back"), MENU),),))
+    parts.append(escape(_("Tap a number below to see what happens when you call or write.")))
+    buttons = [Button(line.number or line.site or line.id, HOTLINE_PREFIX + line.id)
+               for line in listed]
+    rows = [tuple(buttons[i:i + 3]) for i in range(0, len(buttons), 3)]
+    return Reply("menu", lang, "\n\n".join(parts), (*rows, (Button("« " + _("Back"), MENU),)))
+
+
+#: What a line costs, as the card and a line's screen say it.
+COST_WORDS = {"free": N_("free"), "paid": N_("paid")}
+#: The languages a line answers in, named in the reader's language.
+LANGUAGE_WORDS: dict[Lang, str] = {"kk": N_("Kazakh"), "ru": N_("Russian"), "en": N_("English")}
+
+
+def _card_entry(line: Hotline, lang: Lang, _: Translate) -> str:
+    """A line on the card, in up to three short lines: number and name; who it is for and
+    what it costs; the other ways to reach it."""
+    rows = [f"{_primary_contact(line)} — {escape(line.name[lang])}"]
+    cost = escape(_(COST_WORDS[line.cost])) if line.cost else None
+    if line.audience:
+        rows.append(" · ".join(filter(None, (escape(line.audience[lang]), cost))))
+    elif cost:
+        rows[0] += " · " + cost  # "101 — Fire service · free": one line is enough
+    ways = _other_contacts(line, lang)
+    if ways:
+        rows.append(" · ".join(ways))
+    return "\n".join(rows)
+
+
+def hotline_reply(line: Hotline, lang: Lang) -> Reply:
+    """A line's own screen: everything the registry knows, with what happens when you call,
+    the day it was checked and the page it was checked against."""
+    _ = translator(lang)
+    facts = [f"<b>{escape(line.name[lang])}</b>",
+             f"{escape(_('How to reach it:'))} {contact_line(line, lang)}"]
+    if line.audience:
+        facts.append(f"{escape(_('Who it is for:'))} {escape(line.audience[lang])}")
+    if line.languages:
+        names = ", ".join(_(LANGUAGE_WORDS[code]) for code in line.languages)
+        facts.append(f"{escape(_('Languages:'))} {escape(names)}")
+    if line.cost:
+        facts.append(f"{escape(_('Cost:'))} {escape(_(COST_WORDS[line.cost]))}")
+    parts = ["\n".join(facts)]
+    if line.what_happens:
+        heading = _("What happens when you call or write")
+        parts.append(f"<b>{escape(heading)}</b>\n{escape(line.what_happens[lang])}")
+    host = line.source.split("/")[2].removeprefix("www.")
+    checked = escape(_("Checked on {date}: {source}")).format(
+        date=escape(format_date(line.verified, format="long", locale=lang)),
+        source=f'<a href="{escape(line.source)}">{escape(host)}</a>')
+    parts.append(f"<i>{checked}</i>")
+    return Reply("menu", lang, "\n\n".join(parts),
+                 ((Button("« " + _("Back"), HOTLINES), _menu_button(_)),))
 
 
 SECTION_TITLES = {GROUPS: N_("Who is it for? Choose:"), TOPICS: N_("Choose a topic:")}
@@ -311,6 +382,10 @@ def screen(kb: KnowledgeBase, action: str, lang: Lang) -> Reply | None:
         topic_id, _, back = action[len(TOPIC_PREFIX):].partition(BACK_SEPARATOR)
         if topic_id in kb.topics and (not back or back in SECTION_CONTENT):
             return topic_reply(kb, topic_id, lang, back or None)
+    if action.startswith(HOTLINE_PREFIX):
+        line = kb.hotline(action[len(HOTLINE_PREFIX):])
+        if line is not None and line.in_menu:
+            return hotline_reply(line, lang)
     return None
 
 
@@ -384,11 +459,25 @@ def share_cards(kb: KnowledgeBase, query: str, chosen: Lang | None,
     return (crisis + cards)[:MAX_CARDS]
 
 
-def contact_line(line: Hotline) -> str:
-    """A line's number, WhatsApp and site on one line of Telegram HTML."""
-    contact = [f"<b>{escape(line.number)}</b>"] if line.number else []
-    if line.whatsapp:
-        contact.append("WhatsApp " + escape(line.whatsapp))
-    if line.site:
-        contact.append(site_link(line.site))
-    return " · ".join(contact)
+def contact_line(line: Hotline, lang: Lang | None = None) -> str:
+    """A line's number, WhatsApp, site and (given a language) text chat on one line of
+    Telegram HTML."""
+    return " · ".join((_primary_contact(line), *_other_contacts(line, lang)))
+
+
+def _primary_contact(line: Hotline) -> str:
+    """The number to call, in bold; the site for a line that has no number."""
+    if line.number:
+        return f"<b>{escape(line.number)}</b>"
+    return site_link(line.site) if line.site else escape(line.id)
+
+
+def _other_contacts(line: Hotline, lang: Lang | None) -> list[str]:
+    """The ways to reach a line besides its number: WhatsApp, site, text chat."""
+    ways = ["WhatsApp " + escape(line.whatsapp)] if line.whatsapp else []
+    if line.site and line.number:
+        ways.append(site_link(line.site))
+    if line.chat and lang is not None:
+        ways.append(escape(line.chat[lang]))
+    return ways
+

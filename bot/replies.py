@@ -91,10 +91,11 @@ def answer(kb: KnowledgeBase, text: str, chosen: Lang | None = None,
     risk = assess(cleaned)
     found = match(kb.index, cleaned[:MATCH_CHARS])
     if risk.crisis is not None:
-        topic = risk.crisis.topic
-        if risk.crisis.general:
-            topic = _closest(kb, found, FORM_TOPICS[risk.crisis.form], topic)
-        return crisis_reply(kb, lang, risk.crisis.form, topic=topic)
+        # The family's topic first (refined by matching for the general families), then the
+        # closest topic of the same form that matching found, if another.
+        closest = _closest(kb, found, FORM_TOPICS[risk.crisis.form], risk.crisis.topic)
+        topic = closest if risk.crisis.general else risk.crisis.topic
+        return crisis_reply(kb, lang, risk.crisis.form, topic=topic, also=closest)
     net = _crisis_topic(kb, found)
     if net is not None:
         # The second net: words no phrase list knows, but matching says they are a crisis.
@@ -228,11 +229,12 @@ def _topic_button(kb: KnowledgeBase, topic_id: str, lang: Lang, back: str | None
 
 
 def crisis_reply(kb: KnowledgeBase, lang: Lang, form: CrisisForm = "oneself",
-                 topic: str | None = None) -> Reply:
-    """The crisis reply in its form, with buttons to the topic found and the form's topics."""
+                 topic: str | None = None, also: str | None = None) -> Reply:
+    """The crisis reply in its form, with buttons to the topic found (and another close one)
+    and the form's topics."""
     _ = translator(lang)
     reply = kb.crisis.forms[form]
-    offered = dict.fromkeys(t for t in (topic, *reply.buttons) if t and t in kb.topics)
+    offered = dict.fromkeys(t for t in (topic, also, *reply.buttons) if t and t in kb.topics)
     rows = tuple((_topic_button(kb, t, lang),) for t in offered)
     return Reply("crisis", lang, reply.texts[lang], (*rows, (_menu_button(_),)),
                  topic or (reply.buttons[0] if reply.buttons else None), 1.0)
@@ -307,25 +309,30 @@ def _card_entry(line: Hotline, lang: Lang, _: Translate) -> str:
     return "\n".join(rows)
 
 
+def _fact(label: str, value: str) -> str:
+    """A labelled fact of a line's screen ("Cost: free"); the value is already HTML."""
+    return f"{escape(label)} {value}"
+
+
 def hotline_reply(line: Hotline, lang: Lang) -> Reply:
     """A line's own screen: everything the registry knows, with what happens when you call,
     the day it was checked and the page it was checked against."""
     _ = translator(lang)
     facts = [f"<b>{escape(line.name[lang])}</b>",
-             f"{escape(_('How to reach it:'))} {contact_line(line, lang)}"]
+             _fact(_("How to reach it:"), contact_line(line, lang))]
     if line.audience:
-        facts.append(f"{escape(_('Who it is for:'))} {escape(line.audience[lang])}")
+        facts.append(_fact(_("Who it is for:"), escape(line.audience[lang])))
     if line.languages:
         names = ", ".join(_(LANGUAGE_WORDS[code]) for code in line.languages)
-        facts.append(f"{escape(_('Languages:'))} {escape(names)}")
+        facts.append(_fact(_("Languages:"), escape(names)))
     if line.cost:
-        facts.append(f"{escape(_('Cost:'))} {escape(_(COST_WORDS[line.cost]))}")
+        facts.append(_fact(_("Cost:"), escape(_(COST_WORDS[line.cost]))))
     parts = ["\n".join(facts)]
     if line.what_happens:
         heading = _("What happens when you call or write")
         parts.append(f"<b>{escape(heading)}</b>\n{escape(line.what_happens[lang])}")
     host = line.source.split("/")[2].removeprefix("www.")
-    checked = escape(_("Checked on {date}: {source}")).format(
+    checked = escape(_("Last checked on {date}. Source: {source}")).format(
         date=escape(format_date(line.verified, format="long", locale=lang)),
         source=f'<a href="{escape(line.source)}">{escape(host)}</a>')
     parts.append(f"<i>{checked}</i>")

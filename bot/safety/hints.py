@@ -49,7 +49,7 @@ HINTS: Final[dict[Hint, dict[str, tuple[str, ...]]]] = {
             "сбежать|убежать|сбегу|убегу навсегда",
         ),
         "kk": ("үйден қаш*|кет*", "қашып кеткім|кетемін"),
-        "en": ("run|running|ran away from home|tonight|forever", "runaway from home"),
+        "en": ("run|running|ran|runaway away home|tonight|forever", "runaway from home"),
     },
     "means": {
         "ru": (

@@ -96,13 +96,13 @@ def answer(kb: KnowledgeBase, text: str, chosen: Lang | None = None,
         closest = _closest(kb, found, FORM_TOPICS[risk.crisis.form], risk.crisis.topic)
         topic = closest if risk.crisis.general else risk.crisis.topic
         return crisis_reply(kb, lang, risk.crisis.form, topic=topic, also=closest)
+    if risk.tier == "check":
+        # Only a hint: ask directly, as counsellors do, rather than guess.
+        return check_reply(kb, lang, _gentle_topic(kb, found), found)
     net = _crisis_topic(kb, found)
     if net is not None:
         # The second net: words no phrase list knows, but matching says they are a crisis.
-        form = second_net_form(net, cleaned)
-        return crisis_reply(kb, lang, form, topic=net)
-    if risk.tier == "check":
-        return check_reply(kb, lang, _gentle_topic(kb, found), found)
+        return crisis_reply(kb, lang, second_net_form(net, cleaned), topic=net)
     _ = translator(lang)
     if found.kind == "answer" and found.topic is not None:
         return _answer_reply(kb, found, lang, also_about(kb.index, cleaned[:MATCH_CHARS],

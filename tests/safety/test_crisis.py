@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from bot.knowledge.base import KnowledgeBase
+from bot.knowledge.base import CrisisForm, KnowledgeBase
 from bot.language import LANGS, Lang
 from bot.language.normalize import fold
 from bot.replies import answer
 from bot.safety.crisis import PHRASE_LIST, detect_crisis
-from bot.safety.phrases import FAMILY_TOPIC, PHRASES, Family
+from bot.safety.phrases import FAMILY_FORM, FAMILY_TOPIC, PHRASES, Family
 
 
 def readable(value: object) -> str | None:
@@ -89,11 +89,15 @@ CASES = [(family, lang, text)
          for text in texts]
 
 
+#: The form of the crisis reply each group of phrasings above must get.
+FORM: dict[Family, CrisisForm] = {**FAMILY_FORM, "self_harm": "oneself"}
+
+
 @pytest.mark.parametrize(("family", "lang", "text"), CASES, ids=readable)
 def test_crisis_phrasing_is_detected(family: Family, lang: str, text: str) -> None:
     hit = detect_crisis(text)
     assert hit is not None, f"{family} [{lang}] missed: {text!r}"
-    assert hit.topic == FAMILY_TOPIC[family]
+    assert hit.form == FORM[family]
 
 
 # Ordinary text in each language, to wrap a phrase in and to pad a message to 10,000 characters.
@@ -115,7 +119,7 @@ def test_crisis_phrase_inside_a_long_message_is_detected(
         family: Family, lang: Lang, text: str) -> None:
     message = FILLER[lang] * 2 + text + ". " + FILLER[lang] * 2
     hit = detect_crisis(message)
-    assert hit is not None and hit.topic == FAMILY_TOPIC[family]
+    assert hit is not None and hit.form == FORM[family]
 
 
 @pytest.mark.parametrize(("family", "lang", "text"), ONE_PER_FAMILY, ids=readable)
@@ -125,7 +129,7 @@ def test_crisis_phrase_at_the_end_of_10000_characters_is_detected(
     message = padding + " " + text
     assert len(message) == 10_000
     hit = detect_crisis(message)
-    assert hit is not None and hit.topic == FAMILY_TOPIC[family]
+    assert hit is not None and hit.form == FORM[family]
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -166,26 +170,29 @@ def test_ordinary_message_is_not_a_crisis(text: str) -> None:
 # --- Through the reply path -------------------------------------------------------------------
 
 MIXED = [
-    # (message, its language, what else it matches)
-    ("у меня стресс перед экзаменами и я хочу умереть", "ru", "suicide-crisis"),
-    ("какой номер у телефона доверия, меня бьет отчим", "ru", "violence-home"),
-    ("сенім телефоны қандай, өзімді өлтіргім келеді", "kk", "suicide-crisis"),
-    ("мектеп психологы керек, әкем мені ұрады", "kk", "violence-home"),
-    ("what is the trust line number, i want to kill myself", "en", "suicide-crisis"),
-    ("online safety tips please, my stepfather hits me every day", "en", "violence-home"),
+    # (message, its language, the form of the reply, the topic it leads to)
+    ("у меня стресс перед экзаменами и я хочу умереть", "ru", "oneself", "suicide-crisis"),
+    ("какой номер у телефона доверия, меня бьет отчим", "ru", "hurt_now", "violence-home"),
+    ("сенім телефоны қандай, өзімді өлтіргім келеді", "kk", "oneself", "suicide-crisis"),
+    ("мектеп психологы керек, әкем мені ұрады", "kk", "hurt_now", "violence-home"),
+    ("what is the helpline number, i want to kill myself", "en", "oneself", "suicide-crisis"),
+    ("online safety tips please, my stepfather hits me every day", "en", "hurt_now",
+     "violence-home"),
 ]
 
 
-@pytest.mark.parametrize(("text", "lang", "topic"), MIXED, ids=readable)
+@pytest.mark.parametrize(("text", "lang", "form", "topic"), MIXED, ids=readable)
 @pytest.mark.parametrize("chosen", [None, *LANGS])
 def test_crisis_reply_comes_first_in_the_language_of_the_message(
-        kb: KnowledgeBase, text: str, lang: Lang, topic: str, chosen: Lang | None) -> None:
+        kb: KnowledgeBase, text: str, lang: Lang, form: CrisisForm, topic: str,
+        chosen: Lang | None) -> None:
     reply = answer(kb, text, chosen=chosen)
     assert reply.kind == "crisis"
     assert reply.lang == lang
-    assert reply.text == kb.crisis.texts[lang]
+    assert reply.text == kb.crisis.forms[form].texts[lang]
     assert reply.topic == topic
-    assert reply.suggested[:2] == ("suicide-crisis", "violence-home")
+    assert reply.suggested[0] == topic
+    assert set(kb.crisis.forms[form].buttons) <= set(reply.suggested)
 
 
 @pytest.mark.parametrize(("family", "lang", "text"), ONE_PER_FAMILY, ids=readable)
@@ -193,8 +200,8 @@ def test_every_family_gets_the_crisis_reply(
         kb: KnowledgeBase, family: Family, lang: Lang, text: str) -> None:
     reply = answer(kb, text, chosen=lang)
     assert (reply.kind, reply.lang) == ("crisis", lang)
-    assert reply.topic == FAMILY_TOPIC[family]
-    assert {"suicide-crisis", "violence-home"} <= set(reply.suggested)
+    assert reply.text == kb.crisis.forms[FORM[family]].texts[lang]
+    assert set(kb.crisis.forms[FORM[family]].buttons) <= set(reply.suggested)
     assert "150" in reply.text
 
 
@@ -217,10 +224,12 @@ def test_every_family_has_phrases_in_every_language() -> None:
     assert covered == {(family, lang) for family in FAMILY_TOPIC for lang in LANGS}
 
 
-def test_every_example_of_the_suicide_crisis_topic_is_a_crisis(kb: KnowledgeBase) -> None:
-    topic = kb.topic("suicide-crisis")
-    missed = [f"[{lang}] {example}" for lang in LANGS
-              for example in topic.texts[lang].examples if detect_crisis(example) is None]
+@pytest.mark.parametrize("topic_id", ["suicide-crisis", "self-harm", "sexual-abuse"])
+def test_every_example_of_a_crisis_topic_gets_the_crisis_reply(
+        kb: KnowledgeBase, topic_id: str) -> None:
+    topic = kb.topic(topic_id)
+    missed = [f"[{lang}] {example}" for lang in LANGS for example in topic.texts[lang].examples
+              if answer(kb, example, chosen=lang).kind != "crisis"]
     assert missed == []
 
 

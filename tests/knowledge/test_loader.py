@@ -28,6 +28,11 @@ REQUIRED_TOPICS = (
     "loneliness", "grief", "burnout", "suicide-crisis", "violence-home", "online-safety",
     "talk-to-children-covid", "distance-learning", "healthy-lifestyle", "covid-info",
     "covid-prevention", "about", "privacy", "greeting", "thanks",
+    # The everyday topics (second release).
+    "bullying", "family-conflict", "parents-divorce", "low-mood", "self-harm", "worried-adult",
+    "sexual-abuse", "domestic-violence-adult", "exam-stress", "relationships", "friends-peers",
+    "teen-behaviour", "screen-time", "body-image-eating", "substances-gambling", "sleep",
+    "calm-now",
 )
 
 
@@ -35,7 +40,9 @@ def rendered_texts(kb: KnowledgeBase) -> list[tuple[str, Lang, str]]:
     """Every text the bot can send from the knowledge base: (where, language, html)."""
     texts = [(topic.id, lang, topic.texts[lang].answer)
              for topic in kb.topics.values() for lang in LANGS]
-    texts += [("crisis reply", lang, kb.crisis.texts[lang]) for lang in LANGS]
+    texts += [(f"crisis reply {form}", lang, kb.crisis.forms[form].texts[lang])
+              for form in CRISIS_FORMS for lang in LANGS]
+    texts += [("safety check", lang, kb.crisis.check.texts[lang]) for lang in LANGS]
     return texts
 
 
@@ -57,11 +64,22 @@ def test_required_topic_is_complete_in_every_language(kb: KnowledgeBase, topic_i
         assert text.keywords, f"{topic_id} has no {lang} keywords"
 
 
-@pytest.mark.parametrize("topic_id", ["suicide-crisis", "violence-home"])
-def test_crisis_topics_are_marked_and_offered_by_the_crisis_reply(
+def test_there_are_45_topics_at_least() -> None:
+    assert len(REQUIRED_TOPICS) == 45 and len(set(REQUIRED_TOPICS)) == 45
+
+
+@pytest.mark.parametrize("topic_id", ["suicide-crisis", "self-harm", "sexual-abuse"])
+def test_crisis_topics_are_marked_and_offered_by_a_crisis_reply(
         kb: KnowledgeBase, topic_id: str) -> None:
     assert kb.topic(topic_id).crisis is True
-    assert topic_id in kb.crisis.buttons
+    assert any(topic_id in kb.crisis.forms[form].buttons for form in CRISIS_FORMS)
+
+
+def test_only_the_crisis_topics_are_marked() -> None:
+    """A marked topic answered by matching gets the crisis reply: violence at home as a
+    subject ("what is domestic violence") is a question, not a crisis."""
+    marked = {t.id for t in load(KNOWLEDGE_DIR).topics.values() if t.crisis}
+    assert marked == {"suicide-crisis", "self-harm", "sexual-abuse"}
 
 
 def test_every_answer_is_html_telegram_accepts(kb: KnowledgeBase) -> None:
@@ -96,7 +114,54 @@ REQUIRED_FACTS = {
     "hotline-1406": ["1406"],
     "suicide-crisis": ["150", "112"],
     "violence-home": ["150", "102", "112"],
+    # The everyday topics carry the lines their advice sends people to.
+    "bullying": ["111", "150"],
+    "family-conflict": ["150"],
+    "parents-divorce": ["150"],
+    "low-mood": ["150", "onlinehealth.kz"],
+    "self-harm": ["103", "150"],
+    "worried-adult": ["150", "103"],
+    "sexual-abuse": ["102", "111", "150"],
+    "domestic-violence-adult": ["102", "111"],
+    "exam-stress": ["150"],
+    "relationships": ["150"],
+    "friends-peers": ["150"],
+    "teen-behaviour": ["150"],
+    "body-image-eating": ["150"],
+    "calm-now": ["150"],
 }
+
+#: What each form of the crisis reply must give (issue: about oneself 150, its WhatsApp, 111,
+#: 112 and 103; being hurt now 102).
+CRISIS_FACTS = {
+    "oneself": ["150", "+7 708 106 08 10", "111", "112", "103"],
+    "someone_else": ["150", "103", "112"],
+    "hurt_now": ["102", "112", "111", "150"],
+}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize(("form", "facts"), CRISIS_FACTS.items())
+def test_each_crisis_form_gives_its_numbers(
+        kb: KnowledgeBase, form: str, facts: list[str], lang: Lang) -> None:
+    text = markup.to_plain(kb.crisis.forms[form].texts[lang])  # type: ignore[index]
+    missing = [fact for fact in facts if not _standalone(fact).search(text)]
+    assert missing == [], f"crisis {form} [{lang}] does not say {missing}:\n{text}"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_crisis_form_sends_a_child_to_their_parents(kb: KnowledgeBase, lang: Lang) -> None:
+    for form in CRISIS_FORMS:
+        text = markup.to_plain(kb.crisis.forms[form].texts[lang]).lower()
+        for parents in ("ата-анаңа айт", "ата-анаңызға", "родителям", "tell your parents"):
+            assert parents not in text, f"crisis {form} [{lang}] says '{parents}'"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_safety_check_asks_and_offers_three_answers(kb: KnowledgeBase, lang: Lang) -> None:
+    assert "?" in kb.crisis.check.texts[lang]
+    labels = kb.crisis.check.labels[lang]
+    assert len(set(labels)) == 3 and all(0 < len(label) <= 40 for label in labels)
 
 
 @pytest.mark.parametrize("lang", LANGS)

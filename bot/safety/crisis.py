@@ -31,19 +31,24 @@ PHRASE_LIST: Final[tuple[Phrase[Family], ...]] = parse_all(PHRASES)
 _CRISIS: Final = PhraseSet(PHRASE_LIST)
 _HYPERBOLE: Final = PhraseSet(parse_all(HYPERBOLE))
 
+def _folded(words: str) -> frozenset[str]:
+    """A list of words written with spaces, each folded."""
+    return frozenset(fold_word(w) for w in words.split())
+
+
 #: Words naming another person: wanting to die said after them is about them.
-_OTHER_PERSON: Final = frozenset(fold_word(w) for w in """
+_OTHER_PERSON: Final = _folded("""
     friend friends bestie bff she he her him they daughter son child kid kids student pupil
     classmate brother sister girlfriend boyfriend mom mum dad mother father
     друг друга другу подруга подруги подруге подружка сын сына дочь дочка дочке ребенок
     ребёнок ученик ученица ученики одноклассник одноклассница брат брата сестра сестры он она
     досым досым құрбым құрбым ұлым қызым балам баламыз оқушым оқушы сыныптасым інім сіңлім
     әпкем ол
-""".split())
+""")
 #: Words that make the speaker the subject: "I", «я», «мен», a first-person verb.
-_FIRST_PERSON: Final = frozenset(fold_word(w) for w in """
+_FIRST_PERSON: Final = _folded("""
     i im ive id myself я хочу могу буду режу думаю сама сам мен өзім өзіме өзімді өзімнің
-""".split())
+""")
 #: Kazakh first person on the verb or its wish: «өлгім», «салғым», «кесемін».
 _FIRST_PERSON_ENDINGS: Final = ("gim", "kim", "min")
 _RAW_WORD: Final = re.compile(r"[a-z]+")

@@ -69,6 +69,13 @@ class Reply:
     #: Other topics the message touches, offered beside the answer.
     also: tuple[str, ...] = ()
 
+    def leads_to(self, topic_id: str) -> bool:
+        """Whether the reply takes the person to the topic: answers it, asks the safety check
+        that leads on to it, or is the crisis reply offering it."""
+        if self.kind in ("answer", "check", "crisis") and self.topic == topic_id:
+            return True
+        return self.kind == "crisis" and topic_id in self.suggested
+
     @property
     def suggested(self) -> tuple[str, ...]:
         """Topic ids the reply's buttons open, in order."""

@@ -129,11 +129,7 @@ def _misanswered(kb: KnowledgeBase, places: _Places) -> list[Finding]:
         for lang in LANGS:
             for i, example in enumerate(topic.texts[lang].examples):
                 reply = answer(kb, example, chosen=lang)
-                # A safety check that leads on to the topic is right for a message hinting at
-                # risk, and so is a crisis reply that offers the topic among its buttons.
-                if reply.topic == topic.id and reply.kind in ("answer", "crisis", "check"):
-                    continue
-                if reply.kind == "crisis" and topic.id in reply.suggested:
+                if reply.leads_to(topic.id):
                     continue
                 got = reply.topic or ", ".join(reply.suggested) or "nothing"
                 path, line = places.at(topic.id, lang, "examples", i)

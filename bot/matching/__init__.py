@@ -33,7 +33,7 @@ MAX_SUGGESTIONS = 3
 #: to LONG_FACTOR of them (linearly between). On the development stories the right topic was
 #: ranked first for most long messages that fell under the short-question numbers.
 SHORT_WORDS, LONG_WORDS = 6, 20
-LONG_FACTOR = 0.70
+LONG_FACTOR = 0.60
 
 
 def length_factor(words: int) -> float:

@@ -27,7 +27,7 @@ def test_every_example_question_gets_its_own_topic(kb: KnowledgeBase) -> None:
             for example in topic.texts[lang].examples:
                 total += 1
                 reply = answer(kb, example, chosen=lang)
-                if reply.kind not in ("answer", "crisis") or reply.topic != topic.id:
+                if not reply.leads_to(topic.id):
                     got = reply.topic or ",".join(reply.suggested) or "-"
                     misses.append(f"  {topic.id} [{lang}] {example!r}: {reply.kind} {got} "
                                   f"({reply.score:.2f})")

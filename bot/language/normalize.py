@@ -88,8 +88,13 @@ def tokens(text: str) -> list[str]:
     return fold(text).split()
 
 
+#: An apostrophe for the Russian soft or hard sign in Latin transliteration ("b'yut", "sem'ya"),
+#: dropped as the sign is: a consonant before it, a vowel after. "don't" and "I'm" keep theirs.
+_SIGN_APOSTROPHE = re.compile(r"(?<=[bcdfgjklmnpqrstvwxz])['’ʼ](?=[aeiouy])")
+
+
 def _split_words(text: str) -> str:
-    lowered = unicodedata.normalize("NFKC", text).lower()
+    lowered = _SIGN_APOSTROPHE.sub("", unicodedata.normalize("NFKC", text).lower())
     # Fold word by word (cached); anything that is not a letter or digit separates words.
     parts = re.split(r"[^\w]+|_", lowered)
     return " ".join(fold_word(p) for p in parts if p)

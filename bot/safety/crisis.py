@@ -36,14 +36,20 @@ def _folded(words: str) -> frozenset[str]:
     return frozenset(fold_word(w) for w in words.split())
 
 
-#: Words naming another person: wanting to die said after them is about them.
+#: Words naming another person: wanting to die said after them is about them. Those of four
+#: letters or more count as beginnings («қызымның», «дочери», "students").
 _OTHER_PERSON: Final = _folded("""
-    friend friends bestie bff she he her him they daughter son child kid kids student pupil
-    classmate brother sister girlfriend boyfriend mom mum dad mother father
-    друг друга другу подруга подруги подруге подружка сын сына дочь дочка дочке ребенок
-    ребёнок ученик ученица ученики одноклассник одноклассница брат брата сестра сестры он она
-    досым досым құрбым құрбым ұлым қызым балам баламыз оқушым оқушы сыныптасым інім сіңлім
-    әпкем ол
+    friend bestie bff she he her him they daughter son child kid student pupil classmate
+    brother sister girlfriend boyfriend mom mum dad mother father cousin
+    друг друз подруг подружк сын сына сыну дочь дочер дочк ребен ребён учени однокласс брат
+    сестр он она
+    досым досы құрбы ұлым ұлың қызым қызың балам баласы оқушы сыныптас інім сіңлім әпкем ол
+""")
+#: Words that report another's words: «құрбым маған "өлгім келеді" деп жазды» is about her.
+_REPORTED: Final = _folded("""
+    said says saying wrote writes texted told
+    сказал сказала говорит пишет написал написала написали
+    деп дейді деді жазды жазыпты айтты
 """)
 #: Words that make the speaker the subject: "I", «я», «мен», a first-person verb.
 _FIRST_PERSON: Final = _folded("""
@@ -53,7 +59,7 @@ _FIRST_PERSON: Final = _folded("""
 _FIRST_PERSON_ENDINGS: Final = ("gim", "kim", "min")
 _RAW_WORD: Final = re.compile(r"[a-z]+")
 #: How far before the crisis words another person may be named.
-_LOOK_BACK: Final = 8
+_LOOK_BACK: Final = 12
 
 
 @dataclass(frozen=True)
@@ -108,16 +114,23 @@ def _hit(words: Sequence[str], found: Found[Family]) -> CrisisHit:
 
 
 def _about_someone_else(words: Sequence[str], positions: tuple[int, ...]) -> bool:
-    """Tell whether the crisis words speak of another person: named before, no "I" between."""
+    """Tell whether the crisis words speak of another person: named before them, with no "I"
+    between, or with their words reported («... деп жазды»)."""
     start, end = min(positions), max(positions)
-    others = [i for i in range(max(0, start - _LOOK_BACK), end + 1)
-              if words[i] in _OTHER_PERSON]
+    others = [i for i in range(max(0, start - _LOOK_BACK), end + 1) if _is_other(words[i])]
     if not others:
         return False
-    between = words[others[-1]:end + 1]
-    if any(w in _FIRST_PERSON for w in between):
+    if any(w in _REPORTED for w in words[others[0]:end + _LOOK_BACK // 2]):
+        return True
+    if any(w in _FIRST_PERSON for w in words[others[-1]:end + 1]):
         return False
     return not any(words[p].endswith(_FIRST_PERSON_ENDINGS) for p in positions)
+
+
+def _is_other(word: str) -> bool:
+    """Whether a word names another person ("friend", «қызымның»)."""
+    return word in _OTHER_PERSON or (len(word) >= 4 and any(
+        word.startswith(o) for o in _OTHER_PERSON if len(o) >= 4))
 
 
 def second_net_form(topic: str, text: str) -> CrisisForm:

@@ -71,7 +71,8 @@ def parse(kind: K, lang: str, text: str) -> Phrase[K]:
     for word in text.split():
         options = []
         for option in word.split("|"):
-            prefix, exact = option.endswith("*"), option.endswith("!")
+            exact = option.endswith("!")
+            prefix = option.rstrip("!").endswith("*")
             folded = fold(option.rstrip("*!"))
             if len(folded.split()) != 1:
                 # "self-harm" would fold to two words; the list must spell them apart.

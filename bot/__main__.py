@@ -171,10 +171,37 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     """Score a question file (shared/eval format) through the bot's own reply function;
     with --baseline, also through a naive matcher (bot/matching/baseline.py) to compare.
 
-    Example: qoldau eval ../shared/eval/dev.yaml --json --baseline
-    """
-    from bot.evaluation import EvalFileError, evaluate, format_baseline, format_table, read_items
+    With --safety, read the safety corpus (tests/data/safety/corpus.yaml, or FILE) and print
+    recall and false alarms per kind of message and language.
 
+    Example: qoldau eval ../shared/eval/dev.yaml --json --baseline
+    Example: qoldau eval --safety
+    """
+    from bot.evaluation import (
+        SAFETY_CORPUS,
+        EvalFileError,
+        evaluate,
+        evaluate_safety,
+        format_baseline,
+        format_safety,
+        format_table,
+        read_items,
+        read_safety,
+    )
+
+    if args.safety:
+        try:
+            corpus = read_safety(Path(args.file) if args.file else SAFETY_CORPUS)
+        except EvalFileError as exc:
+            print(f"qoldau eval: {exc}", file=sys.stderr)
+            return 2
+        safety = evaluate_safety(_load_or_exit(settings.knowledge_dir), corpus,
+                                 settings.default_language)
+        print(json.dumps(safety, ensure_ascii=False) if args.json else format_safety(safety))
+        return 0
+    if not args.file:
+        print("qoldau eval: name a question file, or use --safety", file=sys.stderr)
+        return 2
     try:
         items = read_items(Path(args.file))
     except EvalFileError as exc:
@@ -242,7 +269,9 @@ def build_parser() -> argparse.ArgumentParser:
     check = add("validate", cmd_validate, "check the knowledge files")
     check.add_argument("directory", nargs="?", help="default: KNOWLEDGE_DIR")
     evaluation = add("eval", cmd_eval, "score a question file")
-    evaluation.add_argument("file")
+    evaluation.add_argument("file", nargs="?")
+    evaluation.add_argument("--safety", action="store_true",
+                            help="score the safety corpus: recall and false alarms by kind")
     evaluation.add_argument("--json", action="store_true", help="print one JSON object")
     evaluation.add_argument("--baseline", action="store_true",
                             help="also score a naive rapidfuzz matcher, to compare")

@@ -175,3 +175,107 @@ def format_baseline(result: dict[str, Any], baseline: dict[str, Any], name: str)
     lines.append(f"baseline misses (topic, language or crisis): {len(baseline['misses'])}, "
                  "listed with --json")
     return "\n".join(lines)
+
+
+# --- The safety corpus ---------------------------------------------------------------------
+
+#: The corpus of crisis, risk and hard-negative messages shipped with the tests.
+SAFETY_CORPUS = Path(__file__).resolve().parents[1] / "tests" / "data" / "safety" / "corpus.yaml"
+_TIERS = ("crisis", "check", "none")
+
+
+@dataclass(frozen=True)
+class SafetyItem:
+    """One message of the safety corpus: what the safety layer must do with it."""
+
+    text: str
+    lang: Lang
+    tier: str
+    kind: str
+    form: str | None = None
+    script: str | None = None
+
+
+def read_safety(path: Path = SAFETY_CORPUS) -> list[SafetyItem]:
+    """Read and check a safety corpus; raise `EvalFileError` saying what is wrong."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise EvalFileError(f"{path}: cannot read it ({exc})") from None
+    if not isinstance(data, list) or not data:
+        raise EvalFileError(f"{path}: expected a non-empty YAML list of messages")
+    items = []
+    for number, raw in enumerate(data, start=1):
+        where = f"{path}: item {number}"
+        if not isinstance(raw, dict) or not isinstance(raw.get("text"), str):
+            raise EvalFileError(f"{where}: expected a mapping with text, lang, tier and kind")
+        lang, tier, kind = raw.get("lang"), raw.get("tier"), raw.get("kind")
+        if not is_lang(lang) or tier not in _TIERS or not isinstance(kind, str):
+            raise EvalFileError(f"{where}: lang must be one of {', '.join(LANGS)}, tier one of "
+                                f"{', '.join(_TIERS)}, and kind a word")
+        items.append(SafetyItem(raw["text"], lang, tier, kind, raw.get("form"),
+                                raw.get("script")))
+    return items
+
+
+def evaluate_safety(kb: KnowledgeBase, items: Sequence[SafetyItem], default: Lang = "ru"
+                    ) -> dict[str, Any]:
+    """Recall per kind × language for crisis and risk messages, false alarms for the rest,
+    through the bot's own reply; the JSON object `qoldau eval --safety` prints."""
+    rows: dict[tuple[str, str], dict[str, Any]] = {}
+    missed = []
+    for item in items:
+        reply = answer(kb, item.text, None, default)
+        if item.tier == "crisis":
+            caught = reply.kind == "crisis"
+        elif item.tier == "check":
+            caught = reply.kind in ("crisis", "check")
+        else:
+            caught = reply.kind not in ("crisis", "check")
+        row = rows.setdefault((item.kind, item.lang), {"kind": item.kind, "lang": item.lang,
+                                                        "tier": item.tier, "total": 0, "ok": 0})
+        row["total"] += 1
+        row["ok"] += caught
+        if not caught:
+            missed.append({"text": item.text, "lang": item.lang, "tier": item.tier,
+                           "kind": item.kind, "got": reply.kind})
+    for row in rows.values():
+        row["rate"] = _rate(row["ok"], row["total"])
+
+    def handled(*tiers: str) -> float:
+        """The share of the messages of these tiers that the bot handles rightly."""
+        total = sum(1 for i in items if i.tier in tiers)
+        return _rate(total - sum(1 for m in missed if m["tier"] in tiers), total)
+
+    return {
+        "total": len(items),
+        "crisis_recall": handled("crisis"),
+        "risk_recall": handled("crisis", "check"),
+        "false_alarm": round(1 - handled("none"), 4),
+        "rows": sorted(rows.values(), key=lambda r: (_TIERS.index(r["tier"]), r["kind"],
+                                                      LANGS.index(r["lang"]))),
+        "missed": missed,
+    }
+
+
+def format_safety(result: dict[str, Any]) -> str:
+    """The safety result as a table: what share of each kind the bot handles rightly."""
+    lines = [f"messages           {result['total']}",
+             f"crisis_recall      {result['crisis_recall']:.3f}",
+             f"risk_recall        {result['risk_recall']:.3f}",
+             f"false_alarm        {result['false_alarm']:.3f}", "",
+             "tier    kind            " + "  ".join(f"{lang:>9}" for lang in LANGS)]
+    by_kind: dict[tuple[str, str], dict[str, dict[str, Any]]] = {}
+    for row in result["rows"]:
+        by_kind.setdefault((row["tier"], row["kind"]), {})[row["lang"]] = row
+    for (tier, kind), langs in by_kind.items():
+        cells = [f"{langs[lang]['ok']:>3}/{langs[lang]['total']:<3}"
+                 f"{'' if langs[lang]['ok'] == langs[lang]['total'] else '!':>1}"
+                 if lang in langs else f"{'-':>9}" for lang in LANGS]
+        lines.append(f"{tier:<7} {kind:<15} " + "  ".join(f"{c:>9}" for c in cells))
+    lines += ["", "crisis and check rows count messages caught; none rows, messages left alone."]
+    if result["missed"]:
+        lines.append(f"\nmissed ({len(result['missed'])}):")
+        lines += [f"  [{m['lang']}] {m['tier']}/{m['kind']}: got {m['got']}: {m['text']!r}"
+                  for m in result["missed"]]
+    return "\n".join(lines)

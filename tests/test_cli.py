@@ -82,7 +82,7 @@ def test_ask_with_nothing_to_read_offers_the_menu(
 # --- qoldau eval --------------------------------------------------------------------------------
 
 CONTRACT = {"total", "top1", "top3", "lang_accuracy", "crisis_recall", "crisis_false_alarm",
-            "fallback_accuracy", "by_lang", "misses"}
+            "fallback_accuracy", "risk_recall", "check_rate", "by_lang", "misses"}
 MISS_KEYS = {"q", "lang", "expect", "got", "got_lang", "kind", "score"}
 
 
@@ -114,6 +114,34 @@ def test_eval_prints_the_contract(capsys: pytest.CaptureFixture[str]) -> None:
     misses = {(m["q"], m["got"], m["got_lang"], m["kind"]) for m in result["misses"]}
     assert misses == {("i feel so lonely", "loneliness", "en", "answer"),
                       ("одиночество замучило", "loneliness", "ru", "answer")}
+
+
+def test_eval_counts_risk_and_safety_checks(capsys: pytest.CaptureFixture[str]) -> None:
+    result = run_eval(capsys, EVAL_DATA / "risk.yaml")
+    assert result["risk_recall"] == 1.0
+    assert result["check_rate"] == 0.0
+    assert result["top1"] == 1.0
+    # "хочу умереть" is a risk item answered with the crisis reply: no false alarm.
+    assert result["crisis_false_alarm"] == 0.0
+
+
+def test_eval_safety_prints_recall_by_kind_and_language(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["eval", "--safety", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert {"crisis_recall", "risk_recall", "false_alarm", "rows", "missed"} <= set(result)
+    kinds = {(row["tier"], row["kind"]) for row in result["rows"]}
+    assert {("crisis", "idiom"), ("crisis", "coded"), ("crisis", "someone_else"),
+            ("crisis", "hurt_now"), ("crisis", "sexual_abuse"), ("check", "hint"),
+            ("none", "hard_negative")} <= kinds
+    assert {row["lang"] for row in result["rows"]} == {"kk", "ru", "en"}
+    assert main(["eval", "--safety"]) == 0
+    assert "crisis_recall" in capsys.readouterr().out
+
+
+def test_eval_without_a_file_says_what_to_do(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["eval"]) == 2
+    assert "--safety" in capsys.readouterr().err
 
 
 def test_eval_prints_a_table_without_json(capsys: pytest.CaptureFixture[str]) -> None:

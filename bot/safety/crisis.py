@@ -39,7 +39,7 @@ def _folded(words: str) -> frozenset[str]:
 #: Words naming another person: wanting to die said after them is about them. Those of four
 #: letters or more count as beginnings («қызымның», «дочери», "students").
 _OTHER_PERSON: Final = _folded("""
-    friend bestie bff she he her him they daughter son child kid student pupil classmate
+    friend bestie bff she he her him they daughter son child kid studen pupil classmate
     brother sister girlfriend boyfriend mom mum dad mother father cousin
     друг друз подруг подружк сын сына сыну дочь дочер дочк ребен ребён учени однокласс брат
     сестр он она

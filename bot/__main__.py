@@ -138,6 +138,7 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     """
     from datetime import UTC, datetime
 
+    from bot.evaluation import SAFETY_CORPUS, evaluate_safety, read_safety
     from bot.insight.report import render_report
     from bot.insight.summary import build_insight
     from bot.storage.sqlite import SQLiteStore
@@ -148,8 +149,12 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
         insight = build_insight(store, datetime.now(UTC).date(), args.days)
     finally:
         store.close()
-    Path(args.out).write_text(render_report(insight, kb, args.lang or settings.default_language),
-                              encoding="utf-8")
+    safety = None
+    if SAFETY_CORPUS.is_file():
+        # What the safety layer catches, measured now on the knowledge being reported on.
+        safety = evaluate_safety(kb, read_safety(SAFETY_CORPUS), settings.default_language)
+    Path(args.out).write_text(render_report(insight, kb, args.lang or settings.default_language,
+                                            safety), encoding="utf-8")
     print(f"{args.out}: {insight.total} replies from {insight.first_day} to {insight.last_day}.")
     return 0
 

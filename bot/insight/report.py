@@ -6,13 +6,15 @@ archived and opened offline.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from html import escape
 from types import SimpleNamespace
+from typing import Any
 
-from bot.i18n import translator
+from bot.i18n import Translate, translator
 from bot.insight.summary import Insight
 from bot.knowledge.base import KnowledgeBase
-from bot.language import Lang
+from bot.language import LANGS, Lang
 
 _COLORS = {"answer": "#2f7d6d", "suggestions": "#7aa9c9", "fallback": "#d89b3c",
            "crisis": "#c0392b", "empty": "#9a9a9a", "up": "#2f7d6d", "down": "#c0392b"}
@@ -29,6 +31,7 @@ box-shadow:0 1px 2px #0001}svg text{font:12px system-ui,sans-serif;fill:#333}
 table{border-collapse:collapse;width:100%}td,th{padding:4px 8px;text-align:left;
 border-bottom:1px solid #eee}.legend span{display:inline-block;margin-right:14px}
 .dot{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:4px}
+td.warn{color:#c0392b;font-weight:600}
 """
 
 
@@ -82,8 +85,10 @@ def _lines(insight: Insight, width: int = 900, height: int = 220) -> str:
     return "".join(parts)
 
 
-def render_report(insight: Insight, kb: KnowledgeBase, lang: Lang) -> str:
-    """The whole report as one HTML document."""
+def render_report(insight: Insight, kb: KnowledgeBase, lang: Lang,
+                  safety: Mapping[str, Any] | None = None) -> str:
+    """The whole report as one HTML document; with `safety` (what `qoldau eval --safety`
+    measures), the table of what the safety layer catches."""
     _ = translator(lang)
 
     def title(topic: str) -> str:
@@ -156,5 +161,34 @@ def render_report(insight: Insight, kb: KnowledgeBase, lang: Lang) -> str:
         html.append("</table>")
     else:
         html.append(f'<p class="muted">{text.none_kept}</p>')
-    html.append("</section></main></body></html>")
+    html.append("</section>")
+    if safety is not None:
+        html += _safety_table(safety, _)
+    html.append("</main></body></html>")
     return "\n".join(html)
+
+
+def _safety_table(safety: Mapping[str, Any], _: Translate) -> list[str]:
+    """What the safety layer catches, per kind of message and language."""
+    heading = escape(_("What the safety layer catches"))
+    note = escape(_("Crisis and risk rows count the messages caught; the others, the ordinary "
+                    "messages left alone. Measured on the safety corpus."))
+    html = [f'<section id="safety"><h2>{heading}</h2>', f'<p class="muted">{note}</p>',
+            "<table><tr><th></th><th></th>"
+            + "".join(f"<th>{lang}</th>" for lang in LANGS) + "</tr>"]
+    cells: dict[tuple[str, str], dict[str, Mapping[str, Any]]] = {}
+    for row in safety["rows"]:
+        cells.setdefault((row["tier"], row["kind"]), {})[row["lang"]] = row
+    for (tier, kind), by_lang in cells.items():
+        tds = "".join(_safety_cell(by_lang.get(lang)) for lang in LANGS)
+        html.append(f"<tr><td>{escape(tier)}</td><td>{escape(kind)}</td>{tds}</tr>")
+    html.append("</table></section>")
+    return html
+
+
+def _safety_cell(row: Mapping[str, Any] | None) -> str:
+    """One language's share for a kind: red when anything was missed."""
+    if row is None:
+        return "<td>–</td>"
+    warn = "" if row["ok"] == row["total"] else ' class="warn"'
+    return f"<td{warn}>{row['ok']}/{row['total']}</td>"

@@ -81,3 +81,21 @@ def test_report_command_writes_a_file(store: SQLiteStore, tmp_path: Path,
 def test_themes_group_alike_questions() -> None:
     themes = group_themes(["где купить телефон", "купить телефон дешево", "погода"])
     assert [t.count for t in themes] == [2, 1]
+
+
+def test_the_report_shows_what_the_safety_layer_catches(
+        store: SQLiteStore, kb: KnowledgeBase) -> None:
+    from bot.evaluation import SafetyItem, evaluate_safety
+
+    corpus = [SafetyItem("хочу умереть", "ru", "crisis", "explicit", "oneself"),
+              SafetyItem("өлгім келеді", "kk", "crisis", "explicit", "oneself"),
+              SafetyItem("умираю со смеху", "ru", "none", "hard_negative"),
+              SafetyItem("how to cook plov", "en", "crisis", "explicit", "oneself")]
+    safety = evaluate_safety(kb, corpus)
+    html = render_report(build_insight(store, TODAY, 14), kb, "en", safety)
+    section = html[html.index('<section id="safety">'):]
+    assert "What the safety layer catches" in section
+    assert "<td>1/1</td>" in section          # the Russian and Kazakh crisis rows
+    assert '<td class="warn">0/1</td>' in section  # a "crisis" the bot rightly did not see
+    assert render_report(build_insight(store, TODAY, 14), kb, "ru", safety).count(
+        "Что распознаёт проверка безопасности") == 1

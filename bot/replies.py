@@ -18,10 +18,10 @@ from bot.knowledge.markup import escape, to_plain
 from bot.language import LANGS, Lang
 from bot.language.detect import detect
 from bot.language.normalize import clean, fold, has_letters_or_digits
-from bot.matching import SUGGEST_SCORE, Match, also_about, match
+from bot.matching import Match, also_about, match
 from bot.matching.index import Candidate
-from bot.safety.crisis import detect_crisis, second_net_form
-from bot.safety.risk import assess
+from bot.safety.crisis import detect_crisis
+from bot.safety.risk import WORRIED_TOPIC, safety_reply
 
 ReplyKind = Literal["answer", "suggestions", "fallback", "crisis", "check", "empty", "menu"]
 
@@ -41,8 +41,6 @@ TOPIC_PREFIX, SET_LANG_PREFIX = "t:", "lang:"
 HOTLINE_PREFIX = "h:"
 #: "t:grief@sec:topics" opens a topic from the Topics menu, with Back to it.
 BACK_SEPARATOR = "@"
-#: The topic for someone worried about another person (the safety check's third button).
-WORRIED_TOPIC = "worried-adult"
 #: "fb:+:grief" says the answer on grief helped, "fb:-:grief" that it did not.
 FEEDBACK_PREFIX = "fb:"
 
@@ -95,21 +93,12 @@ def answer(kb: KnowledgeBase, text: str, chosen: Lang | None = None,
                         "the menu."))
         return Reply("empty", lang, text + _person_line(kb, _), ((_menu_button(_),),))
     lang = detect(cleaned, kb.lexicon, chosen, default).lang
-    risk = assess(cleaned)
     found = match(kb.index, cleaned[:MATCH_CHARS])
-    if risk.crisis is not None:
-        # The family's topic first (refined by matching for the general families), then the
-        # closest topic of the same form that matching found, if another.
-        closest = _closest(kb, found, FORM_TOPICS[risk.crisis.form], risk.crisis.topic)
-        topic = closest if risk.crisis.general else risk.crisis.topic
-        return crisis_reply(kb, lang, risk.crisis.form, topic=topic, also=closest)
-    if risk.tier == "check":
-        # Only a hint: ask directly, as counsellors do, rather than guess.
-        return check_reply(kb, lang, _gentle_topic(kb, found), found)
-    net = _crisis_topic(kb, found)
-    if net is not None:
-        # The second net: words no phrase list knows, but matching says they are a crisis.
-        return crisis_reply(kb, lang, second_net_form(net, cleaned), topic=net)
+    safety = safety_reply(kb, cleaned, found)
+    if safety is not None:
+        if safety.tier == "crisis":
+            return crisis_reply(kb, lang, safety.form, topic=safety.topic, also=safety.also)
+        return check_reply(kb, lang, safety.topic, found)
     _ = translator(lang)
     if found.kind == "answer" and found.topic is not None:
         return _answer_reply(kb, found, lang, also_about(kb.index, cleaned[:MATCH_CHARS],
@@ -142,42 +131,6 @@ def _answer_reply(kb: KnowledgeBase, found: Match, lang: Lang, also: tuple[str, 
     rows += [feedback_row(found.topic, _), reply.buttons[-1]]
     return Reply("answer", lang, text, tuple(rows), found.topic, found.score, found.candidates,
                  tuple(touched))
-
-
-#: The topics each crisis form may lead to; matching picks the closest, the family's the rest.
-FORM_TOPICS: dict[CrisisForm, tuple[str, ...]] = {
-    "oneself": ("suicide-crisis", "self-harm"),
-    "someone_else": ("worried-adult", "self-harm", "suicide-crisis"),
-    "hurt_now": ("violence-home", "sexual-abuse", "domestic-violence-adult", "online-safety",
-                 "emergency"),
-}
-#: What the safety check's "No, but it's hard" leads to when matching found nothing closer.
-GENTLE_TOPIC = "low-mood"
-
-
-def _closest(kb: KnowledgeBase, found: Match, allowed: tuple[str, ...], default: str) -> str:
-    """The best-ranked of the allowed topics that matching offered, or the default."""
-    for candidate in found.candidates:
-        if candidate.topic in allowed and candidate.score >= SUGGEST_SCORE and (
-                candidate.topic in kb.topics):
-            return candidate.topic
-    return default
-
-
-def _crisis_topic(kb: KnowledgeBase, found: Match) -> str | None:
-    """A crisis topic that matching ranks first, if it does."""
-    if found.kind != "answer" or not found.candidates:
-        return None
-    best = found.candidates[0].topic
-    return best if best in kb.topics and kb.topic(best).crisis else None
-
-
-def _gentle_topic(kb: KnowledgeBase, found: Match) -> str | None:
-    """The topic the safety check's "No, but it's hard" opens: the best ordinary one."""
-    for candidate in found.candidates[:1]:
-        if candidate.score >= SUGGEST_SCORE and not kb.topic(candidate.topic).crisis:
-            return candidate.topic
-    return GENTLE_TOPIC if GENTLE_TOPIC in kb.topics else None
 
 
 def check_reply(kb: KnowledgeBase, lang: Lang, topic: str | None, found: Match | None = None

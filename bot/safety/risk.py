@@ -1,8 +1,9 @@
-"""Risk tiers: crisis, the safety check, or nothing, decided before matching.
+"""Risk tiers: crisis, the safety check, or nothing, decided before matching and once after.
 
 `assess` reads the whole message: crisis words first (`crisis.py`), then hints of risk
-(`hints.py`). After matching, `replies.answer` looks once more: a message whose best topic is a
-crisis topic gets the crisis reply too (the second net).
+(`hints.py`). `safety_reply` then decides with what matching found: which topic the crisis
+reply offers, what the safety check's "No, but it's hard" opens, and the second net (a message
+whose best topic is a crisis topic gets the crisis reply too).
 """
 
 from __future__ import annotations
@@ -10,8 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final, Literal
 
+from bot.knowledge.base import CrisisForm, KnowledgeBase
 from bot.language.normalize import fold
-from bot.safety.crisis import CrisisHit, detect_crisis, figures_of_speech
+from bot.matching import SUGGEST_SCORE, Match
+from bot.safety.crisis import CrisisHit, detect_crisis, figures_of_speech, second_net_form
 from bot.safety.hints import HINTS, Hint
 from bot.safety.patterns import Phrase, PhraseSet, parse_all
 
@@ -50,3 +53,68 @@ def assess(text: str) -> Risk:
     if hint is not None:
         return Risk("check", hint=hint.kind, phrase=hint.text)
     return NO_RISK
+
+
+#: The topics each crisis form may lead to; matching picks the closest, the family's the rest.
+FORM_TOPICS: Final[dict[CrisisForm, tuple[str, ...]]] = {
+    "oneself": ("suicide-crisis", "self-harm"),
+    "someone_else": ("worried-adult", "self-harm", "suicide-crisis"),
+    "hurt_now": ("violence-home", "sexual-abuse", "domestic-violence-adult", "online-safety",
+                 "emergency"),
+}
+#: What the safety check's "No, but it's hard" leads to when matching found nothing closer.
+GENTLE_TOPIC: Final = "low-mood"
+#: The topic for someone worried about another person (the safety check's third button).
+WORRIED_TOPIC: Final = "worried-adult"
+
+
+@dataclass(frozen=True)
+class SafetyReply:
+    """The reply the safety layer decided on: its tier, form and the topics it offers."""
+
+    tier: Literal["crisis", "check"]
+    form: CrisisForm = "oneself"
+    topic: str | None = None
+    also: str | None = None
+
+
+def safety_reply(kb: KnowledgeBase, text: str, found: Match) -> SafetyReply | None:
+    """The crisis reply or the safety check a message needs, given what matching found."""
+    risk = assess(text)
+    if risk.crisis is not None:
+        # The family's topic first (refined by matching for the general families), then the
+        # closest topic of the same form that matching found, if another.
+        closest = _closest(kb, found, FORM_TOPICS[risk.crisis.form], risk.crisis.topic)
+        topic = closest if risk.crisis.general else risk.crisis.topic
+        return SafetyReply("crisis", risk.crisis.form, topic, closest)
+    if risk.tier == "check":
+        # Only a hint: ask directly, as counsellors do, rather than guess.
+        return SafetyReply("check", topic=_gentle_topic(kb, found))
+    net = _crisis_topic(kb, found)
+    if net is not None:
+        # The second net: words no phrase list knows, but matching says they are a crisis.
+        return SafetyReply("crisis", second_net_form(net, text), net)
+    return None
+
+
+def _closest(kb: KnowledgeBase, found: Match, allowed: tuple[str, ...], default: str) -> str:
+    """The best-ranked of the allowed topics that matching offered, or the default."""
+    for candidate in found.candidates:
+        if candidate.topic in allowed and candidate.score >= SUGGEST_SCORE and (
+                candidate.topic in kb.topics):
+            return candidate.topic
+    return default
+
+
+def _crisis_topic(kb: KnowledgeBase, found: Match) -> str | None:
+    """A crisis topic that matching answers with, if it does."""
+    best = found.topic
+    return best if best is not None and best in kb.topics and kb.topic(best).crisis else None
+
+
+def _gentle_topic(kb: KnowledgeBase, found: Match) -> str | None:
+    """The topic the safety check's "No, but it's hard" opens: the best ordinary one."""
+    for candidate in found.candidates[:1]:
+        if candidate.score >= SUGGEST_SCORE and not kb.topic(candidate.topic).crisis:
+            return candidate.topic
+    return GENTLE_TOPIC if GENTLE_TOPIC in kb.topics else None

@@ -60,8 +60,30 @@ async def test_crisis_reply_comes_first_in_the_language_written(
         harness: Harness, text: str, marker: str) -> None:
     harness.tg.add_private_user(TEEN, language_code="ru")
     reply = await harness.say(TEEN, text)
-    assert marker in reply.text and "112" in reply.text
-    assert "t:suicide-crisis" in actions(reply) and "t:violence-home" in actions(reply)
+    assert marker in reply.text and "112" in reply.text and "103" in reply.text
+    assert "t:suicide-crisis" in actions(reply) and "t:self-harm" in actions(reply)
+
+
+@pytest.mark.parametrize(("text", "yes"), [
+    ("никому я не нужна, хочу сбежать из дома", "Да"),
+    ("ешкімге керегім жоқ", "Иә"),
+    ("nobody needs me, I can't take it anymore", "Yes"),
+])
+async def test_a_hint_of_risk_gets_the_safety_check_and_yes_opens_the_crisis_reply(
+        harness: Harness, text: str, yes: str) -> None:
+    harness.tg.add_private_user(TEEN, language_code="ru")
+    check = await harness.say(TEEN, text)
+    assert "?" in check.text and "150" in check.text
+    assert "crisis" in actions(check) and "t:worried-adult" in actions(check)
+    label = next(b["text"] for b in buttons(check) if b["text"].startswith(yes))
+    crisis = await harness.press(TEEN, check, label)
+    assert "150" in crisis.text and "112" in crisis.text
+
+
+async def test_a_friend_in_danger_gets_the_reply_for_the_worried(harness: Harness) -> None:
+    harness.tg.add_private_user(TEEN, language_code="en")
+    reply = await harness.say(TEEN, "my best friend says she wants to die, what do i do")
+    assert "150" in reply.text and "t:worried-adult" in actions(reply)
 
 
 async def test_crisis_while_in_a_menu(harness: Harness) -> None:

@@ -35,7 +35,7 @@ LANGUAGE_NAMES: dict[Lang, str] = {"kk": "Қазақша", "ru": "Русский
 # Menu actions (also Telegram callback data: keep them short, under 64 bytes).
 MENU, HOTLINES, CRISIS, LANGUAGE = "menu", "hotlines", "crisis", "lang"
 ABOUT, FORGET = "about", "forget"
-GROUPS, TOPICS = "sec:groups", "sec:topics"
+GROUPS, TOPICS, EVERYDAY = "sec:groups", "sec:topics", "sec:everyday"
 TOPIC_PREFIX, SET_LANG_PREFIX = "t:", "lang:"
 #: "h:150" opens a line's own screen from the Hotlines card.
 HOTLINE_PREFIX = "h:"
@@ -222,6 +222,7 @@ def main_menu(kb: KnowledgeBase, lang: Lang, text: str | None = None) -> Reply:
     _ = translator(lang)
     rows = (
         (Button("🆘 " + _("I need help now"), CRISIS),),
+        (Button(_("Family, school, friends"), EVERYDAY),),
         (Button(_("Hotlines"), HOTLINES), Button(_("For whom"), GROUPS)),
         (Button(_("Topics"), TOPICS), Button(_("Language"), LANGUAGE)),
         (Button(_("About and privacy"), ABOUT),),
@@ -300,8 +301,10 @@ def hotline_reply(line: Hotline, lang: Lang) -> Reply:
                  ((Button("« " + _("Back"), HOTLINES), _menu_button(_)),))
 
 
-SECTION_TITLES = {GROUPS: N_("Who is it for? Choose:"), TOPICS: N_("Choose a topic:")}
-SECTION_CONTENT = {GROUPS: ("groups",), TOPICS: ("selfhelp", "safety")}
+SECTION_TITLES = {GROUPS: N_("Who is it for? Choose:"), TOPICS: N_("Choose a topic:"),
+                  EVERYDAY: N_("Family, school, friends. Choose a topic:")}
+SECTION_CONTENT = {GROUPS: ("groups",), TOPICS: ("selfhelp", "safety"),
+                   EVERYDAY: ("everyday",)}
 
 
 def section_menu(kb: KnowledgeBase, lang: Lang, action: str) -> Reply:

@@ -218,8 +218,9 @@ PHRASES: Final[dict[Family, dict[str, tuple[str, ...]]]] = {
             "мені|үйге|бөлмеге қамап!|қамады!|қамайды!|қамап!",
         ),
         "en": (
-            "hits|hit|beats|beat|beating|beaten|hitting|hurt|hurting|hurts|abuses|abused|abusing|"
-            "kicks|kicking|choking|chokes|strangling|strangled me|us|mum|mom",
+            # Exact where a letter away is an everyday word ("coming" is not "choking").
+            "hits|hit|beats|beat|beating!|beaten!|hitting!|hurt|hurting!|hurts|abuses|abused|"
+            "abusing|kicks|kicking!|choking!|chokes!|strangling|strangled me|us|mum|mom",
             "threaten|threatens|threatening|threatened me|us",
             "locked|locks|locking me in|room|house|home",
             "will|going|gonna|threatens|said kill me",
@@ -275,6 +276,7 @@ HYPERBOLE: Final[dict[str, dict[str, tuple[str, ...]]]] = {
     "hyperbole": {
         "ru": (
             "умира*|умер*|сдох*|помира*|умру смех*|смеху|ржач*|скуки|скуке",
+            "ударил*|ударился|ударилась головой|ногой|рукой|об",
             "убьет|убьёт|убьют|прибьет|прибьёт|добьет|добьёт экзамен*|ент|убт|егэ|огэ|"
             "математика|алгебра|геометрия|физика|химия|контрольн*|домашк*|учеба|учёба|сессия|"
             "жара|работа|тест*|олимпиад*|уроки",
@@ -285,6 +287,8 @@ HYPERBOLE: Final[dict[str, dict[str, tuple[str, ...]]]] = {
         ),
         "kk": (
             "күлкі* өліп|өлдім!|өлем!|өлесің!|өлетін!",
+            # An accident: «басын ұрып алды» (hit her head).
+            "басын|басым|басымды|аяғын|аяғым|аяғымды|қолын|қолымды ұрып! алды|алдым|алған",
             "өлтіреді!|өлтіретін! ұбт|ент|емтихан*|математика|сабақ*|бақылау|тест*",
         ),
         "en": (

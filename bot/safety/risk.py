@@ -13,7 +13,7 @@ from typing import Final, Literal
 
 from bot.knowledge.base import CrisisForm, KnowledgeBase
 from bot.language.normalize import fold
-from bot.matching import SUGGEST_SCORE, Match
+from bot.matching import ANSWER_SCORE, SUGGEST_SCORE, Match
 from bot.safety.crisis import CrisisHit, detect_crisis, figures_of_speech, second_net_form
 from bot.safety.hints import HINTS, Hint
 from bot.safety.patterns import Phrase, PhraseSet, parse_all
@@ -107,9 +107,12 @@ def _closest(kb: KnowledgeBase, found: Match, allowed: tuple[str, ...], default:
 
 
 def _crisis_topic(kb: KnowledgeBase, found: Match) -> str | None:
-    """A crisis topic that matching answers with, if it does."""
+    """A crisis topic that matching answers with, sure as of a short question (a long story
+    is answered on less, and its everyday words must not make a crisis of it)."""
     best = found.topic
-    return best if best is not None and best in kb.topics and kb.topic(best).crisis else None
+    if best is None or best not in kb.topics or found.score < ANSWER_SCORE:
+        return None
+    return best if kb.topic(best).crisis else None
 
 
 def _gentle_topic(kb: KnowledgeBase, found: Match) -> str | None:

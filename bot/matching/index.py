@@ -24,6 +24,7 @@ about the person's day still rank its topic first.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -208,8 +209,10 @@ class MatchIndex:
             found[word] = 1.0
         if len(word) > SHORT_WORD and not word.isdigit():
             # Only words that start alike: a typo there is rare, and "тұрады" ("costs") must
-            # not become "ұрады" ("hits"); vowels count as one ("adin" is "один").
-            for other, score, _ in process.extract(word, self._by_first.get(_first_sound(word), ()),
+            # not become "ұрады" ("hits"); vowels count as one ("adin" is "один"). A word the
+            # knowledge base knows as it is typed needs no typo search, only its stem's kin.
+            alike = () if word in self.idf else self._by_first.get(_first_sound(word), ())
+            for other, score, _ in process.extract(word, alike,
                                                    scorer=fuzz.ratio,
                                                    score_cutoff=WORD_SIMILARITY * 100,
                                                    limit=12):
@@ -258,8 +261,8 @@ class MatchIndex:
         vocabulary = {topic: sum(weights[qi] * sim for qi, sim in seen.items()) / total
                       for topic, seen in topic_query.items()}
         evidence = self.evidence.weights(query)
-        shortlist = set(sorted(set(vocabulary) | set(evidence), key=lambda t: -(
-            vocabulary.get(t, 0.0) + WEIGHT_EVIDENCE * evidence.get(t, 0.0)))[:SHORTLIST])
+        shortlist = set(heapq.nlargest(SHORTLIST, set(vocabulary) | set(evidence), key=lambda t: (
+            vocabulary.get(t, 0.0) + WEIGHT_EVIDENCE * evidence.get(t, 0.0))))
         shortlist |= exact
         best_example = self._best_examples(shortlist, similar_of, weights, total)
         characters = self._characters(sentence, None if self._unclear(

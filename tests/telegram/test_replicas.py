@@ -111,3 +111,22 @@ async def test_redis_away_and_back(tg: WebhookTelegram, tmp_path: Path,
             assert any(button["text"] == "Topics" for button in buttons(reply))
         reply = await person.command(PERSON, "/forget")
         assert "erased" in reply.text
+
+
+async def test_counts_and_stats_use_redis_and_no_data_dir(
+        tg: WebhookTelegram, tmp_path: Path, redis_url: str) -> None:
+    moderator = 7009
+    shared = {"redis_url": Secret(redis_url), "moderator_ids": frozenset({moderator})}
+    async with replica(webhook_settings(tg, tmp_path / "a", **shared)) as a, \
+            replica(webhook_settings(tg, tmp_path / "b", webhook_register=False,
+                                     **shared)) as b:
+        person = Harness(tg, a.app, a.runtime, a.server.settings)
+        tg.add_private_user(PERSON, language_code="en")
+        tg.add_private_user(moderator, language_code="en")
+        tg.route_to(a.url)
+        await person.say(PERSON, "I feel lonely")
+        tg.route_to(b.url)  # the moderator asks another replica
+        stats = await person.command(moderator, "/stats")
+        assert "Replies: 1" in stats.text
+    # Replicas with REDIS_URL keep nothing in DATA_DIR: no database, no secret file.
+    assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()

@@ -10,7 +10,7 @@ from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
 from bot.i18n import translator
-from bot.insight.redact import redact
+from bot.insight.redact import redact, vocabulary
 from bot.replies import Reply, parse_feedback
 from bot.storage import VOTE_DAYS
 from bot.telegram.context import QoldauContext
@@ -37,7 +37,7 @@ def count_reply(context: QoldauContext, reply: Reply, question: str | None = Non
     try:
         runtime.store.record_reply(day.isoformat(), reply.topic or "", reply.lang, reply.kind)
         if reply.kind == "fallback" and question and runtime.settings.store_unanswered:
-            text = redact(question)[:500]
+            text = redact(question, vocabulary(runtime.kb))[:500]
             if text:
                 runtime.store.save_unanswered(day.isoformat(), reply.lang, text)
             keep = runtime.settings.unanswered_retention_days

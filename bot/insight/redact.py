@@ -61,21 +61,28 @@ _CLASS = re.compile(
     re.IGNORECASE)
 #: A word, starting with a letter (hyphens and apostrophes inside it: Ust-Kamenogorsk, I'm).
 _WORD = re.compile(rf"[{_UPPER}{_LOWER}][\w'’-]*", re.IGNORECASE)
+
+
+def _folded(words: str) -> frozenset[str]:
+    """Words written out with spaces, folded."""
+    return frozenset(fold(word) for word in words.split())
+
+
 #: An initial: one capital letter and a full stop (Иванова А. С.).
 _INITIAL = re.compile(rf"(?<![\w])[{_UPPER}]\.(?=\s|$)")
 #: After these, an unknown word in lower case is most likely a name or a place ...
-_INTRODUCERS = frozenset(fold(w) for w in """
+_INTRODUCERS = _folded("""
     из from in живу живем живём тұрамын iz
     подруга подружка друг сестра брат сын дочь дочка мама папа сосед одноклассник одноклассница
     досым құрбым сіңлім інім апам әпкем ағам балам ұлым қызым
     friend sister brother son daughter mother father classmate
     drug podruga sestra brat syn doch dosym
-    """.split())
+    """)
 #: ... and after these, when the word ends a phrase ("я асель, ...", "я асель из ...").
-_PRONOUNS = frozenset(fold(w) for w in "я мен i'm im это бұл ya men".split())
+_PRONOUNS = _folded("я мен i'm im это бұл ya men")
 _PHRASE_END = re.compile(r"\s*(?:[,.!?;:()]|$|(?:из|iz|from|с|s)\b)", re.IGNORECASE)
 #: Exams everyone sits: an acronym, but no one's name (a school's acronym is).
-_EXAMS = frozenset(fold(w) for w in "ЕНТ ҰБТ ЕГЭ ОГЭ IELTS TOEFL SAT".split())
+_EXAMS = _folded("ЕНТ ҰБТ ЕГЭ ОГЭ IELTS TOEFL SAT")
 _SENTENCE_END = re.compile(r"[.!?…\n]")
 _REPEATED = re.compile(r"(\[(?:name|class)\])(?:[\s,.;:()«»\"'-]*\1)+")
 _SPACES = re.compile(r"\s+")

@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.insight.redact import redact, vocabulary
 from bot.knowledge.base import KnowledgeBase
@@ -29,3 +31,10 @@ def test_names_places_schools_and_classes_are_gone(message: dict[str, Any],
     assert [word for word in message["gone"] if has_word(kept, str(word))] == [], kept
     assert [word for word in message["kept"] if not has_word(kept, str(word))] == [], kept
     assert not any(ch.isdigit() for ch in kept)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=300))
+def test_any_text_is_redacted_without_error_or_digits(text: str) -> None:
+    kept = redact(text, frozenset({"ent", "stres*"}))
+    assert not any(ch in "0123456789" for ch in kept)

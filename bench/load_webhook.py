@@ -87,7 +87,7 @@ def serve_replica(limit: str) -> int:
     limiter: Any = None  # the shipped one
     if limit == "off" and runtime.redis is not None:
         lifted = Limit(per_s=1e6, burst=10**6)  # the Redis round trips stay in the path
-        limiter = RedisRateLimiter(runtime.redis, bot=lifted, private_chat=lifted,
+        limiter = RedisRateLimiter(runtime.redis, runtime.secret, bot=lifted, private_chat=lifted,
                                    group_chat=lifted)
     elif limit == "off":
         limiter = AIORateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=3)

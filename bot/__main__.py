@@ -14,6 +14,7 @@ from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.loader import KnowledgeError, load, validate
 from bot.knowledge.markup import to_plain
 from bot.language import LANGS
+from bot.storage import Store
 
 
 def _load_or_exit(directory: Path) -> KnowledgeBase:
@@ -132,23 +133,34 @@ def cmd_lint(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
-    """Write the anonymous insight of the last days as one self-contained HTML file.
+    """Write the anonymous insight of the last days as one self-contained HTML file, from the
+    store the settings name (Redis with REDIS_URL, else the database in DATA_DIR, read only).
 
     Example: qoldau report --out report.html --days 30
     """
+    import sqlite3
     from datetime import UTC, datetime
 
     from bot.evaluation import SAFETY_CORPUS, evaluate_safety, read_safety
     from bot.insight.report import render_report
     from bot.insight.summary import build_insight
-    from bot.storage.sqlite import SQLiteStore
+    from bot.storage.redis import StoreUnavailable
 
     kb = _load_or_exit(settings.knowledge_dir)
-    store = SQLiteStore(settings.data_dir / "qoldau.sqlite3")
     try:
-        insight = build_insight(store, datetime.now(UTC).date(), args.days)
-    finally:
-        store.close()
+        store = _store_to_read(settings)
+        try:
+            insight = build_insight(store, datetime.now(UTC).date(), args.days)
+        finally:
+            store.close()
+    except StoreUnavailable:
+        print("qoldau report: the Redis at REDIS_URL does not answer; no report written.",
+              file=sys.stderr)
+        return 1
+    except sqlite3.Error as exc:
+        print(f"qoldau report: {settings.data_dir} cannot be read ({exc}); no report written.",
+              file=sys.stderr)
+        return 1
     safety = None
     if SAFETY_CORPUS.is_file():
         # What the safety layer catches, measured now on the knowledge being reported on.
@@ -157,6 +169,20 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
                                             safety), encoding="utf-8")
     print(f"{args.out}: {insight.total} replies from {insight.first_day} to {insight.last_day}.")
     return 0
+
+
+def _store_to_read(settings: Settings) -> Store:
+    """The store the bot writes to, opened for reading: never a new, empty SQLite file."""
+    from bot.storage.memory import MemoryStore
+    from bot.storage.redis import RedisStore
+    from bot.storage.sqlite import DATABASE_FILE, SQLiteStore
+
+    if settings.redis_url is not None:
+        return RedisStore.from_url(settings.redis_url.reveal())
+    path = settings.data_dir / DATABASE_FILE
+    if not path.is_file():
+        return MemoryStore()  # nothing counted here yet
+    return SQLiteStore(path, readonly=True)
 
 
 def cmd_schema(args: argparse.Namespace, settings: Settings) -> int:

@@ -16,9 +16,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from bot.language import LANGS, Lang, is_lang
+from bot.storage.keys import MIN_SECRET_BYTES
 
 TOKEN_PATTERN = re.compile(r"^[0-9]{5,20}:[A-Za-z0-9_-]{30,60}$")
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
+#: A Telegram user id: positive, ASCII digits only, at most 16 of them.
+USER_ID_PATTERN = re.compile(r"[0-9]{1,16}")
 
 
 class SettingsError(ValueError):
@@ -67,6 +70,9 @@ class Settings:
     webhook_register: bool = True
     #: None: SQLite and in-process counters (one process); set: shared by every replica.
     redis_url: Secret | None = None
+    #: The name a replica reads updates under in Redis (default: host name and port); a
+    #: restarted replica must keep it to find the updates it was working on when it died.
+    replica_name: str | None = None
 
 
 def read_dotenv(path: Path) -> dict[str, str]:
@@ -116,14 +122,20 @@ def load_settings(environ: Mapping[str, str] | None = None,
     for part in re.split(r"[,\s]+", get("MODERATOR_IDS") or ""):
         if not part:
             continue
-        if not part.lstrip("-").isdigit():
-            raise SettingsError(f"MODERATOR_IDS must be Telegram user ids separated by commas; "
-                                f"{part!r} is not a number")
+        # A person's id is a positive number written in ASCII digits: a negative id is a group
+        # (everyone in it would be a moderator), and int() would also read digits like "٣".
+        if not USER_ID_PATTERN.fullmatch(part) or int(part) == 0:
+            raise SettingsError(f"MODERATOR_IDS must be Telegram user ids (positive numbers in "
+                                f"digits 0-9) separated by commas; {part!r} is not one")
         ids.add(int(part))
     level = (get("LOG_LEVEL") or "INFO").upper()
     if level not in logging.getLevelNamesMapping():
         raise SettingsError(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not {level!r}")
     secret = get("USER_KEY_SECRET")
+    if secret is not None and len(secret.encode()) < MIN_SECRET_BYTES:
+        raise SettingsError(f"USER_KEY_SECRET is too short ({len(secret)} characters): anyone "
+                            f"could guess it and compute a person's key from their id; use at "
+                            f"least {MIN_SECRET_BYTES}, e.g. the output of `openssl rand -hex 32`")
     store_unanswered = (get("STORE_UNANSWERED") or "false").lower()
     if store_unanswered not in ("true", "false", "1", "0", "yes", "no"):
         raise SettingsError("STORE_UNANSWERED must be true or false")
@@ -146,6 +158,7 @@ def load_settings(environ: Mapping[str, str] | None = None,
 
 
 WEBHOOK_SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+REPLICA_NAME_PATTERN = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 _TRUE, _FALSE = ("true", "1", "yes", "on"), ("false", "0", "no", "off")
 
@@ -182,7 +195,12 @@ def _deployment_settings(get: Callable[[str], str | None]) -> dict[str, Any]:
     if redis_url is not None and get("USER_KEY_SECRET") is None:
         raise SettingsError("REDIS_URL needs USER_KEY_SECRET: every replica must make the same "
                             "anonymous user keys (e.g. the output of `openssl rand -hex 32`)")
+    replica = get("REPLICA_NAME")
+    if replica is not None and not REPLICA_NAME_PATTERN.fullmatch(replica):
+        raise SettingsError("REPLICA_NAME must be 1 to 64 characters of A-Z, a-z, 0-9, _ . : "
+                            f"and -, not {replica!r}")
     return {
+        "replica_name": replica,
         "webhook_url": url,
         "webhook_secret": Secret(secret) if secret else None,
         "webhook_host": get("WEBHOOK_HOST") or "0.0.0.0",

@@ -1,21 +1,24 @@
 """Live knowledge: the current snapshot, swapped atomically, and a watcher of the files.
 
-A reload loads and validates in a worker thread. A valid knowledge base replaces the old one
-with one reference assignment, so every reply is built from one whole snapshot; an invalid one
-never replaces anything: the bot keeps answering from the last good one and the problems are
-reported.
+A reload loads and validates in a worker thread, within the loader's bounds (size, values
+built, time), and is cancelled when the bot stops. A valid knowledge base replaces the old one
+with one reference assignment, so every reply is built from one whole snapshot; an invalid (or
+too large) one never replaces anything: the bot keeps answering from the last good one and the
+problems are reported.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot.knowledge.base import KnowledgeBase
-from bot.knowledge.loader import KnowledgeError, Problem, knowledge_files, load
+from bot.knowledge.loader import KnowledgeError, LoadBudget, Problem, knowledge_files, load
 
 log = logging.getLogger("qoldau.knowledge")
 
@@ -63,9 +66,14 @@ def fingerprint(directory: Path) -> Fingerprint:
 
 
 async def reload_knowledge(holder: KnowledgeHolder, directory: Path) -> ReloadResult:
-    """Load the files in a worker thread; swap them in only if they are valid."""
+    """Load the files in a worker thread; swap them in only if they are valid.
+
+    The load is bounded (size, values built, time: see the loader) and, when the waiting task
+    is cancelled (the bot is stopping), cancelled too: it never holds up the process's exit.
+    """
+    log.info("knowledge reload started")
     try:
-        kb = await asyncio.to_thread(load, directory)
+        kb = await _load_in_thread(directory, LoadBudget())
     except KnowledgeError as exc:
         # The problems name files and lines of the knowledge base: nothing personal.
         log.warning("knowledge reload refused",
@@ -75,6 +83,38 @@ async def reload_knowledge(holder: KnowledgeHolder, directory: Path) -> ReloadRe
     holder.swap(kb)
     log.info("knowledge reloaded", extra={"topics": len(kb.topics)})
     return ReloadResult(True, len(kb.topics))
+
+
+async def _load_in_thread(directory: Path, budget: LoadBudget) -> KnowledgeBase:
+    """`load` in a daemon thread of its own; cancelling the wait cancels the load."""
+    loop = asyncio.get_running_loop()
+    done: asyncio.Future[KnowledgeBase] = loop.create_future()
+
+    def settle(result: KnowledgeBase | None, error: BaseException | None) -> None:
+        if done.done():
+            return  # the wait was cancelled meanwhile
+        if error is not None:
+            done.set_exception(error)
+        else:
+            done.set_result(result)  # type: ignore[arg-type]
+
+    def work() -> None:
+        try:
+            result, error = load(directory, budget), None
+        except BaseException as exc:
+            result, error = None, exc
+        # The loop may be gone already (the process is stopping): nobody is waiting then.
+        with contextlib.suppress(RuntimeError):
+            loop.call_soon_threadsafe(settle, result, error)
+
+    # A daemon thread: a load still running when the process exits never holds it up.
+    threading.Thread(target=work, name="knowledge-reload", daemon=True).start()
+    try:
+        return await done
+    except asyncio.CancelledError:
+        budget.cancel()
+        log.info("knowledge reload cancelled")
+        raise
 
 
 class KnowledgeWatcher:

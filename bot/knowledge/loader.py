@@ -2,10 +2,18 @@
 
 Each problem names the file, line and column, and says what to fix, because the people who edit
 these files are psychologists and programme staff, not programmers.
+
+Loading is bounded, because a running bot reloads whatever lands in the folder: a size per file
+and for the folder (checked before reading), a number of values built (YAML aliases can repeat a
+block inside repeated blocks: a 1 KB file can expand to gigabytes), and a time budget. A load
+past a bound is refused like any invalid knowledge; a reload can also be cancelled (the bot is
+stopping) and then stops within milliseconds.
 """
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -44,6 +52,70 @@ from bot.language import LANGS, Lang
 from bot.language.normalize import fold
 
 YamlPath = tuple[str | int, ...]
+
+#: The shipped knowledge is about 200 KB in seven files of at most 65 KB, 7,500 values built.
+MAX_FILE_BYTES = 1 << 20
+MAX_FOLDER_BYTES = 4 << 20
+MAX_FILES = 200
+#: Values (YAML nodes) parsed and built, aliases counted each time they are expanded.
+MAX_VALUES = 100_000
+#: A load takes a quarter of a second; past this, it is refused.
+LOAD_SECONDS = 15.0
+#: How many values are built between two looks at the clock and the cancel flag.
+_CHECK_EVERY = 1024
+
+
+class OverBudget(Exception):
+    """A load went past one of its bounds (or was cancelled); the message says which."""
+
+    #: The file, line and column the load had reached, once known.
+    where: tuple[str, int, int] | None = None
+
+
+class LoadBudget:
+    """The bounds of one load: values built, time, and a flag to cancel it from another thread."""
+
+    def __init__(self, max_values: int = MAX_VALUES, seconds: float = LOAD_SECONDS) -> None:
+        self.max_values = max_values
+        self.seconds = seconds
+        self.deadline = time.monotonic() + seconds
+        self.values = 0
+        #: Line and column of the value being built (for the problem, when one is too many).
+        self.where = (1, 1)
+        self._cancelled = threading.Event()
+
+    def cancel(self) -> None:
+        """Stop the load at its next look (within a thousand values)."""
+        self._cancelled.set()
+
+    def spend(self) -> None:
+        """Count one value; raise OverBudget past a bound."""
+        self.values += 1
+        if self.values > self.max_values:
+            raise OverBudget(f"more than {self.max_values:,} values: look for an alias (*name) "
+                             "repeated inside repeated aliases, and write the values out")
+        if self.values % _CHECK_EVERY == 0:
+            self.check()
+
+    def check(self) -> None:
+        """Raise OverBudget if the load was cancelled or its time is up."""
+        if self._cancelled.is_set():
+            raise OverBudget("the load was cancelled: the bot is stopping")
+        if time.monotonic() > self.deadline:
+            raise OverBudget(f"loading took longer than {self.seconds:g} s: the knowledge "
+                             "base is too large or too repetitive")
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, counting every node it composes against a budget."""
+
+    def __init__(self, text: str, budget: LoadBudget) -> None:
+        super().__init__(text)
+        self.budget = budget
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        self.budget.spend()
+        return super().compose_node(parent, index)
 
 
 @dataclass(frozen=True, order=True)
@@ -164,22 +236,43 @@ def _block_indent(node: yaml.ScalarNode) -> int:
 #: libyaml's parser, ten times faster than PyYAML's own, where PyYAML was built with it. Its
 #: marks give lines and columns but not the text, so a problem inside a block of text cannot be
 #: placed exactly: `load` reads with it first and again with PyYAML's own only if there are
-#: problems to point at.
+#: problems to point at. It composes without expanding aliases (a repeated node is one node),
+#: and the file's size is bounded before, so the budget counts what `_construct` builds.
 _FAST_LOADER = getattr(yaml, "CSafeLoader", None)
 
 
-def _parse(path: Path, shown: str, fast: bool = False
+def _too_large(size: int) -> str:
+    return (f"the file is {size / (1 << 20):.1f} MB; a knowledge file may be at most "
+            f"{MAX_FILE_BYTES >> 20} MB: split it, or look for something pasted by mistake")
+
+
+def _parse(path: Path, shown: str, budget: LoadBudget | None = None, fast: bool = False,
            ) -> tuple[_Document | None, list[Problem]]:
     """Parse one YAML file, keeping where every value and key stands."""
+    budget = budget or LoadBudget()
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as handle:
+            # Read no more than the limit, whatever the size said a moment ago.
+            data = handle.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
+            return None, [Problem(shown, 1, 1, _too_large(path.stat().st_size))]
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         return None, [Problem(shown, 1, 1, f"the file is not UTF-8 text ({exc.reason})")]
     except OSError as exc:
         return None, [Problem(shown, 1, 1, f"cannot read the file: {exc.strerror}")]
+    loader: _BoundedLoader | None = None
     try:
-        root = yaml.compose(text, Loader=_FAST_LOADER if fast and _FAST_LOADER else (
-            yaml.SafeLoader))
+        if fast and _FAST_LOADER is not None:
+            root = yaml.compose(text, Loader=_FAST_LOADER)
+        else:
+            loader = _BoundedLoader(text, budget)  # the reader refuses control characters here
+            root = loader.get_single_node()
+    except OverBudget as exc:
+        if loader is not None:
+            at = loader.get_mark()
+            exc.where = (shown, at.line + 1, at.column + 1)
+        raise
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -197,11 +290,21 @@ def _parse(path: Path, shown: str, fast: bool = False
         # Blocks nested thousands deep and the like: a problem to report, never a crash.
         return None, [Problem(shown, 1, 1, f"the YAML cannot be read ({type(exc).__name__}): "
                                            "look for very deep nesting or a runaway alias")]
+    except yaml.YAMLError:
+        # Only libyaml says this; any problem sends `load` to PyYAML's parser, which explains.
+        return None, [Problem(shown, 1, 1, "the YAML cannot be read")]
+    finally:
+        if loader is not None:
+            loader.dispose()
     doc = _Document(shown, None)
     if root is None:
         return None, [Problem(shown, 1, 1, "the file is empty")]
     problems: list[Problem] = []
-    doc.data = _construct(root, (), doc, problems)
+    try:
+        doc.data = _construct(root, (), doc, problems, budget)
+    except OverBudget as exc:
+        exc.where = (shown, *budget.where)
+        raise
     return doc, problems
 
 
@@ -224,7 +327,11 @@ def _scalar(node: yaml.Node, doc: _Document, problems: list[Problem]) -> Any:
         _SCALARS.recursive_objects.pop(node, None)
 
 
-def _construct(node: yaml.Node, path: YamlPath, doc: _Document, problems: list[Problem]) -> Any:
+def _construct(node: yaml.Node, path: YamlPath, doc: _Document, problems: list[Problem],
+               budget: LoadBudget) -> Any:
+    # Counted each time: an alias expanded a thousand times builds a thousand values.
+    budget.where = (node.start_mark.line + 1, node.start_mark.column + 1)
+    budget.spend()
     doc.nodes[path] = node
     if any(doc.nodes.get(path[:depth]) is node for depth in range(len(path))):
         # An alias inside the very block it names ("&a [*a]") would repeat forever.
@@ -241,10 +348,11 @@ def _construct(node: yaml.Node, path: YamlPath, doc: _Document, problems: list[P
                                         f"the key '{key}' appears twice here; keep one"))
                 continue
             doc.keys[(*path, key)] = key_node
-            result[key] = _construct(value_node, (*path, key), doc, problems)
+            result[key] = _construct(value_node, (*path, key), doc, problems, budget)
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_construct(item, (*path, i), doc, problems) for i, item in enumerate(node.value)]
+        return [_construct(item, (*path, i), doc, problems, budget)
+                for i, item in enumerate(node.value)]
     if node.tag == _TIMESTAMP:
         # Dates mean nothing to YAML here: keep the text the editor wrote, so that the model
         # judges it ('verified: 2026-02-30' is one clear problem, not a YAML puzzle).
@@ -564,37 +672,74 @@ def _shown(path: Path) -> str:
         return str(absolute)
 
 
-def load(directory: str | Path) -> KnowledgeBase:
-    """Load and validate a knowledge directory; raise `KnowledgeError` listing every problem."""
+def load(directory: str | Path, budget: LoadBudget | None = None) -> KnowledgeBase:
+    """Load and validate a knowledge directory; raise `KnowledgeError` listing every problem
+    (a bound of the budget passed, or a cancelled load, is one of them)."""
     root = Path(directory)
+    budget = budget or LoadBudget()
     if not root.is_dir():
         raise KnowledgeError([Problem(str(root), 1, 1, "no such knowledge directory")])
     files = knowledge_files(root)
     if not files:
         raise KnowledgeError([Problem(_shown(root), 1, 1, "no .yaml files here")])
-    if _FAST_LOADER is not None:
-        kb, _ = _build(root, files, fast=True)
-        if kb is not None:
-            return kb
-    # Read again with PyYAML's own parser, whose marks place every problem exactly.
-    kb, problems = _build(root, files, fast=False)
+    _check_sizes(root, files)
+    try:
+        kb: KnowledgeBase | None = None
+        problems: list[Problem] = []
+        if _FAST_LOADER is not None:
+            kb, problems = _build(root, files, budget, fast=True)
+        if kb is None:
+            # Read again with PyYAML's own parser, whose marks place every problem exactly.
+            budget.values = 0
+            kb, problems = _build(root, files, budget, fast=False)
+    except OverBudget as exc:
+        # One problem says it all: whatever the other files hold, this load is refused.
+        shown, line, column = exc.where or (_shown(root), 1, 1)
+        raise KnowledgeError([Problem(shown, line, column, f"refused: {exc}")]) from None
     if kb is None:
         raise KnowledgeError(problems)
     return kb
 
 
-def _build(root: Path, files: list[Path], fast: bool
+def _build(root: Path, files: list[Path], budget: LoadBudget, fast: bool
            ) -> tuple[KnowledgeBase | None, list[Problem]]:
     """Parse every file and build the snapshot, or return the problems found."""
     builder = _Builder(_shown(root))
     for path in files:
-        doc, problems = _parse(path, _shown(path), fast)
+        budget.check()
+        doc, problems = _parse(path, _shown(path), budget, fast)
         builder.problems += problems
         if doc is not None:
             builder.add(doc)
         else:
             builder.unreadable = True
-    return builder.build(), builder.problems
+    budget.check()
+    kb = builder.build()
+    budget.check()
+    return kb, builder.problems
+
+
+def _check_sizes(root: Path, files: list[Path]) -> None:
+    """Refuse, before reading anything, a folder too large to load."""
+    problems = []
+    total = 0
+    for path in files:
+        try:
+            size = path.stat().st_size
+        except OSError:
+            continue  # reported when it is read
+        total += size
+        if size > MAX_FILE_BYTES:
+            problems.append(Problem(_shown(path), 1, 1, _too_large(size)))
+    if len(files) > MAX_FILES:
+        problems.append(Problem(_shown(root), 1, 1, f"{len(files)} knowledge files; at most "
+                                                    f"{MAX_FILES} are read"))
+    if total > MAX_FOLDER_BYTES:
+        problems.append(Problem(_shown(root), 1, 1, f"the knowledge files add up to "
+                                f"{total / (1 << 20):.1f} MB; at most {MAX_FOLDER_BYTES >> 20} "
+                                "MB are loaded"))
+    if problems:
+        raise KnowledgeError(problems)
 
 
 def validate(directory: str | Path) -> list[Problem]:

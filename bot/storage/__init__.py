@@ -1,6 +1,7 @@
 """What the bot keeps: the language a person chose (under an anonymous key), anonymous counts,
-and, only when the operator enables it, redacted unanswered questions. Never a user id, never
-message text otherwise."""
+the anonymous keys of answers that may still get a vote, the updates under way (sealed, until
+they are handled) and, only when the operator enables it, redacted unanswered questions. Never a
+user or chat id, never readable message text."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from bot.language import Lang
+
+#: How long an answer's 👍/👎 counts after it was sent.
+VOTE_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -74,5 +78,25 @@ class Store(Protocol):
     def unanswered(self, since_day: str) -> list[UnansweredRow]:
         """Unanswered questions from a day on."""
 
+    def offer_vote(self, message_key: str, day: str) -> None:
+        """Allow one 👍/👎 on an answer the bot sent (keyed by its anonymous message key)."""
+
+    def take_vote(self, message_key: str, since_day: str) -> bool:
+        """Use up an answer's one vote; tell whether it was offered (since a day) and unused."""
+
     def close(self) -> None:
         """Release the store."""
+
+
+class UpdateJournal(Protocol):
+    """Where one process keeps the updates it took from Telegram until they are handled
+    (sealed: encrypted with a key derived from the secret), and the ids of those it took."""
+
+    def journal_add(self, update_id: int, sealed: bytes) -> bool:
+        """Keep an update, durably, unless it was taken before; tell whether it is new."""
+
+    def journal_done(self, update_id: int) -> None:
+        """Delete an update that was handled (its id stays known as taken)."""
+
+    def journal_left(self) -> list[tuple[int, bytes]]:
+        """The updates kept and not handled (left by a process that died), oldest first."""

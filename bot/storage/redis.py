@@ -1,14 +1,17 @@
 """The Redis store, for several replicas of the bot sharing what it keeps.
 
-Keys hold no user id: a language choice is kept under the anonymous HMAC user key only, counts
-are hashes per day, and unanswered questions one sorted set scored by day, so a retention purge
-is a single range delete.
+Keys hold no user or chat id: a language choice is kept under the anonymous HMAC user key
+only, counts are hashes per day, and unanswered questions one sorted set scored by day, so a
+retention purge is a single range delete. (The updates under way, the flood counters and the
+rate-limit buckets have keys of their own: see bot/telegram/inbox.py, flood_redis.py and
+ratelimit.py.)
 
     qoldau:lang:<user key>       hash  lang, day
     qoldau:counts:<day>          hash  ["topic", "lang", "kind"] → n
     qoldau:feedback:<day>        hash  ["topic", "lang", 0|1] → n
     qoldau:days                  zset  days that have counts or feedback (score YYYYMMDD)
     qoldau:unanswered            zset  [id, "day", "lang", "text"] (score YYYYMMDD)
+    qoldau:vote:<message key>    string  an answer's one 👍/👎, unused (expires in VOTE_DAYS)
 
 When Redis cannot be reached the bot keeps answering (see `Breaker`): a language is not found
 (the person's Telegram language is used), a new choice and the counts are dropped with a warning.
@@ -38,7 +41,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from redis.retry import Retry
 
 from bot.language import Lang, is_lang
-from bot.storage import CountRow, FeedbackRow, UnansweredRow
+from bot.storage import VOTE_DAYS, CountRow, FeedbackRow, UnansweredRow
 
 log = logging.getLogger("qoldau.redis")
 
@@ -248,6 +251,17 @@ class RedisStore:
         rows = sorted((json.loads(str(member)) for member in members),
                       key=lambda row: (row[1], row[0]))
         return [UnansweredRow(day, lang, text) for _, day, lang, text in rows]
+
+    # ---- answers that may get a vote --------------------------------------------------------
+
+    def offer_vote(self, message_key: str, day: str) -> None:
+        """Allow one 👍/👎 on an answer, for VOTE_DAYS; dropped while Redis is down."""
+        self._try(lambda: self.client.set(self._key("vote", message_key), 1,
+                                          ex=VOTE_DAYS * 24 * 3600), None)
+
+    def take_vote(self, message_key: str, since_day: str) -> bool:
+        """Use up an answer's one vote (expired ones are gone already); False while down."""
+        return bool(self._try(lambda: self.client.delete(self._key("vote", message_key)), 0))
 
     def close(self) -> None:
         """Close the connections."""

@@ -1,14 +1,19 @@
-"""The SQLite store: language choices, anonymous counts, and opt-in redacted questions."""
+"""The SQLite store: language choices, anonymous counts, votes still open, updates under way,
+and opt-in redacted questions."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import stat
 import threading
-from datetime import UTC, datetime
+import time
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from bot.language import Lang, is_lang
-from bot.storage import CountRow, FeedbackRow, UnansweredRow
+from bot.storage import VOTE_DAYS, CountRow, FeedbackRow, UnansweredRow
+from bot.storage.keys import private_dir
 
 #: Each step upgrades the schema by one version; the database records the version it has.
 MIGRATIONS: tuple[str, ...] = (
@@ -36,24 +41,64 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX unanswered_day ON unanswered (day);
     """,
+    # Version 3: updates under way, kept until handled so that a crash loses none; the ids of
+    # updates taken (an update id says nothing of a person); answers that may get one vote.
+    """
+    CREATE TABLE inbox (
+        update_id INTEGER PRIMARY KEY,
+        sealed    BLOB NOT NULL      -- the update, encrypted with a key derived from the secret
+    );
+    CREATE TABLE taken (update_id INTEGER PRIMARY KEY, at INTEGER NOT NULL);
+    CREATE INDEX taken_at ON taken (at);
+    CREATE TABLE votes (
+        message_key TEXT PRIMARY KEY,  -- HMAC of chat, message and topic, never the ids
+        day         TEXT NOT NULL
+    );
+    CREATE INDEX votes_day ON votes (day);
+    """,
 )
+#: The database's file name in DATA_DIR.
+DATABASE_FILE = "qoldau.sqlite3"
+#: Telegram gives up redelivering an update after a day: its id need not be remembered longer.
+TAKEN_KEEP_S = 24 * 3600
+#: Old taken ids and votes are purged at most this often.
+PURGE_EVERY_S = 3600.0
+FILE_MODE = 0o600
 
 
 class SQLiteStore:
-    """Language choices in one SQLite file under DATA_DIR."""
+    """What the bot keeps, in one SQLite file under DATA_DIR, readable by its owner only."""
 
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+    def __init__(self, path: Path, *, readonly: bool = False) -> None:
         self.path = path
         self._lock = threading.Lock()
+        self._next_purge = 0.0
+        if readonly:
+            # For `qoldau report`: reads what is there, never creates or changes a file.
+            self._db = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True,
+                                       check_same_thread=False, isolation_level=None)
+            return
+        private_dir(path.parent)
+        _create_private(path)
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        # With WAL, NORMAL survives a crash of the process; only a power cut can lose the last
-        # few counts. FULL would wait on a disk sync inside the event loop for every reply.
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        # Erased rows are overwritten on disk, not left in free pages.
-        self._db.execute("PRAGMA secure_delete=ON")
-        self._migrate()
+        try:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            # With WAL, NORMAL survives a crash of the process; only a power cut can lose the
+            # last few writes. FULL would wait on a disk sync inside the event loop every time.
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            # Erased rows are overwritten on disk, not left in free pages.
+            self._db.execute("PRAGMA secure_delete=ON")
+            # A damaged file is found now, at start, not by a person's first message.
+            verdict = self._db.execute("PRAGMA quick_check(1)").fetchone()[0]
+            if verdict != "ok":
+                raise sqlite3.DatabaseError(f"database disk image is malformed ({verdict})")
+            self._migrate()
+        except BaseException:
+            self._db.close()
+            raise
+        for suffix in ("-wal", "-shm"):
+            # SQLite gives these the database's mode; older versions of the bot left 0644.
+            _restrict(path.with_name(path.name + suffix))
 
     @property
     def schema_version(self) -> int:
@@ -90,9 +135,12 @@ class SQLiteStore:
                 (user_key, lang, day))
 
     def forget(self, user_key: str) -> bool:
-        """Erase everything kept about a person."""
+        """Erase everything kept about a person, from the write-ahead log too."""
         with self._lock:
             cursor = self._db.execute("DELETE FROM languages WHERE user_key = ?", (user_key,))
+            # The WAL still holds the page as it was until a checkpoint copies the zeroed page
+            # into the database; TRUNCATE then empties the WAL file.
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return cursor.rowcount > 0
 
     def record_reply(self, day: str, topic: str, lang: str, kind: str) -> None:
@@ -143,7 +191,89 @@ class SQLiteStore:
                                     "ORDER BY day, id", (since_day,)).fetchall()
         return [UnansweredRow(*row) for row in rows]
 
+    # ---- answers that may get a vote --------------------------------------------------------
+
+    def offer_vote(self, message_key: str, day: str) -> None:
+        """Allow one 👍/👎 on an answer the bot sent."""
+        with self._lock:
+            self._db.execute("INSERT OR IGNORE INTO votes (message_key, day) VALUES (?, ?)",
+                             (message_key, day))
+            self._purge(day)
+
+    def take_vote(self, message_key: str, since_day: str) -> bool:
+        """Use up an answer's one vote; tell whether it was there."""
+        with self._lock:
+            cursor = self._db.execute("DELETE FROM votes WHERE message_key = ? AND day >= ?",
+                                      (message_key, since_day))
+        return cursor.rowcount > 0
+
+    def _purge(self, today: str) -> None:
+        """Forget taken update ids and votes past their time (at most once an hour)."""
+        if time.monotonic() < self._next_purge:
+            return
+        self._next_purge = time.monotonic() + PURGE_EVERY_S
+        oldest_vote = (date.fromisoformat(today) - timedelta(days=VOTE_DAYS)).isoformat()
+        self._db.execute("DELETE FROM votes WHERE day < ?", (oldest_vote,))
+        self._db.execute("DELETE FROM taken WHERE at < ?", (int(time.time()) - TAKEN_KEEP_S,))
+
+    # ---- updates under way (UpdateJournal) --------------------------------------------------
+
+    def journal_add(self, update_id: int, sealed: bytes) -> bool:
+        """Keep an update until it is handled, unless it was taken before."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                taken = self._db.execute("INSERT OR IGNORE INTO taken (update_id, at) "
+                                         "VALUES (?, ?)", (update_id, int(time.time())))
+                new = taken.rowcount > 0
+                if new:
+                    self._db.execute("INSERT INTO inbox (update_id, sealed) VALUES (?, ?)",
+                                     (update_id, sealed))
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            if new:
+                self._purge(datetime.now(UTC).date().isoformat())
+        return new
+
+    def journal_done(self, update_id: int) -> None:
+        """Delete a handled update."""
+        with self._lock:
+            self._db.execute("DELETE FROM inbox WHERE update_id = ?", (update_id,))
+
+    def journal_left(self) -> list[tuple[int, bytes]]:
+        """The updates kept and not handled, oldest first."""
+        with self._lock:
+            rows = self._db.execute("SELECT update_id, sealed FROM inbox "
+                                    "ORDER BY update_id").fetchall()
+        return [(int(update_id), bytes(sealed)) for update_id, sealed in rows]
+
+    def ping(self) -> bool:
+        """Whether the database answers."""
+        try:
+            with self._lock:
+                self._db.execute("SELECT 1").fetchone()
+        except sqlite3.Error:
+            return False
+        return True
+
     def close(self) -> None:
         """Close the database."""
         with self._lock:
             self._db.close()
+
+
+def _create_private(path: Path) -> None:
+    """Create the database file readable by its owner only, or make an existing one so."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+    os.close(fd)
+    _restrict(path)
+
+
+def _restrict(path: Path) -> None:
+    try:
+        if stat.S_IMODE(path.stat().st_mode) != FILE_MODE:
+            path.chmod(FILE_MODE)
+    except FileNotFoundError:
+        pass

@@ -30,8 +30,14 @@ from bot.knowledge.live import KnowledgeHolder, KnowledgeWatcher, ReloadResult
 from bot.knowledge.loader import KnowledgeError, load
 from bot.language import LANGS
 from bot.logs import setup_logging
-from bot.storage.keys import load_or_create_secret
+from bot.storage.keys import SecretFileError
 from bot.telegram.context import QoldauContext
+from bot.telegram.durable import (
+    DurableApplication,
+    UpdateQueue,
+    stop_tending,
+    take_up_left_updates,
+)
 from bot.telegram.handlers import (
     commands,
     crisis,
@@ -106,7 +112,9 @@ def register_handlers(app: Application) -> None:  # type: ignore[type-arg]
 
 
 async def on_startup(app: Application) -> None:  # type: ignore[type-arg]
-    """Publish the commands and start watching the knowledge files."""
+    """Queue the updates a stopped process left, publish the commands and start watching the
+    knowledge files."""
+    await take_up_left_updates(app)
     await set_commands(app)
     runtime: Runtime = app.bot_data["runtime"]
 
@@ -118,7 +126,8 @@ async def on_startup(app: Application) -> None:  # type: ignore[type-arg]
 
 
 async def on_shutdown(app: Application) -> None:  # type: ignore[type-arg]
-    """Stop watching the knowledge files."""
+    """Stop tending the inbox and watching the knowledge files."""
+    await stop_tending(app)
     task = app.bot_data.pop("watcher", None)
     if task is not None:
         task.cancel()
@@ -151,6 +160,9 @@ def build_application(settings: Settings, runtime: Runtime,
         raise ValueError("build_application needs TELEGRAM_BOT_TOKEN")
     app = (
         ApplicationBuilder()
+        # An update is kept before it is acknowledged, and deleted once handled (inbox.py).
+        .application_class(DurableApplication)
+        .update_queue(UpdateQueue(runtime.inbox))
         .token(settings.telegram_bot_token.reveal())
         .base_url(settings.telegram_api_base_url)
         .base_file_url(file_url(settings.telegram_api_base_url))
@@ -169,29 +181,33 @@ def build_application(settings: Settings, runtime: Runtime,
         .build()
     )
     app.bot_data["runtime"] = runtime
+    runtime.inbox.bind(app.bot)
     register_handlers(app)
     return app
 
 
 def make_runtime(settings: Settings) -> Runtime:
-    """Load the knowledge base and open the store; raise KnowledgeError if it has problems."""
+    """Load the knowledge base and open the store; raise KnowledgeError if it has problems,
+    SecretFileError if the secret file is unusable."""
     kb = load(settings.knowledge_dir)
     # SQLite and in-memory counters, or Redis shared with other replicas (REDIS_URL).
     shared = open_shared(settings)
-    secret = load_or_create_secret(settings.data_dir, settings.user_key_secret.reveal()
-                                   if settings.user_key_secret else None)
     return Runtime(settings=settings, knowledge=KnowledgeHolder(kb), store=shared.store,
-                   secret=secret, flood=shared.flood, redis=shared.redis)
+                   secret=shared.secret, inbox=shared.inbox, flood=shared.flood,
+                   redis=shared.redis)
 
 
 def runtime_or_report(settings: Settings) -> Runtime | None:
-    """The runtime; or None, with the knowledge base's problems printed for the operator."""
+    """The runtime; or None, with what stops the start printed for the operator."""
     try:
         return make_runtime(settings)
     except KnowledgeError as exc:
         print("The knowledge base has problems:", file=sys.stderr)
         for problem in exc.problems:
             print(problem, file=sys.stderr)
+        return None
+    except SecretFileError as exc:
+        print(f"qoldau: {exc}", file=sys.stderr)
         return None
 
 

@@ -3,8 +3,9 @@
 Telegram allows a bot about 30 messages a second in all, about one a second into one chat (with
 short bursts), and 20 a minute into one group. Replicas that each kept their own limit would
 together send N times too much, so each send first reserves a slot in buckets shared in Redis:
-the chat's, then the bot's. A bucket is a GCRA ("generic cell rate algorithm"): one key holding
-the theoretical time of the next free slot, updated by a Lua script with Redis's own clock.
+the chat's (named by the chat's anonymous key, never its id), then the bot's. A bucket is a
+GCRA ("generic cell rate algorithm"): one key holding the theoretical time of the next free
+slot, updated by a Lua script with Redis's own clock.
 
 A chat's slot is reserved ahead: the send sleeps once until its turn. The bot-wide slot is taken
 only at the moment of sending (one waiting send per replica asks Redis, the others queue behind
@@ -32,6 +33,7 @@ from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 from telegram.warnings import PTBDeprecationWarning
 
+from bot.storage.keys import chat_key
 from bot.storage.redis import DEFAULT_PREFIX, UNREACHABLE, Breaker
 
 log = logging.getLogger("qoldau.telegram.ratelimit")
@@ -135,10 +137,11 @@ def retry_after_s(error: RetryAfter) -> float:
 class RedisRateLimiter(BaseRateLimiter[int]):
     """Throttle sends through buckets shared in Redis; retry 429 answers after `retry_after`."""
 
-    def __init__(self, client: redis.asyncio.Redis, max_retries: int = 3,
+    def __init__(self, client: redis.asyncio.Redis, secret: bytes, max_retries: int = 3,
                  prefix: str = DEFAULT_PREFIX, bot: Limit = BOT,
                  private_chat: Limit = PRIVATE_CHAT, group_chat: Limit = GROUP_CHAT) -> None:
         self.client = client
+        self.secret = secret
         self.max_retries = max_retries
         self.prefix = prefix
         self.limits = {"bot": bot, "private": private_chat, "group": group_chat}
@@ -171,7 +174,9 @@ class RedisRateLimiter(BaseRateLimiter[int]):
 
     async def _wait_for_chat(self, chat_id: int | str, limit: Limit) -> None:
         """Reserve the chat's next slot and sleep until it comes."""
-        while (wait := await self._slot(f"chat:{chat_id}", limit, take_now=False)) < 0:
+        # The bucket is named by the chat's anonymous key: a private chat's id is a person's.
+        bucket = f"chat:{chat_key(chat_id, self.secret)}"
+        while (wait := await self._slot(bucket, limit, take_now=False)) < 0:
             await asyncio.sleep(-wait)
         if wait:
             await asyncio.sleep(wait)

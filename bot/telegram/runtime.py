@@ -1,4 +1,4 @@
-"""What the running bot shares between handlers: settings, knowledge, store, flood guard."""
+"""What the running bot shares between handlers: settings, knowledge, store, inbox, flood guard."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from bot.config import Settings
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.live import KnowledgeHolder
 from bot.storage import Store
-from bot.storage.keys import user_key
+from bot.storage.keys import message_key, user_key
 from bot.telegram.flood import FloodGuard
+from bot.telegram.inbox import Inbox
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis as AsyncRedis
@@ -24,6 +25,8 @@ class Runtime:
     knowledge: KnowledgeHolder
     store: Store
     secret: bytes
+    #: Where updates wait, durably, until handled (the store's, or Redis's with replicas).
+    inbox: Inbox
     flood: FloodGuard = field(default_factory=FloodGuard)
     #: The Redis that replicas share (flood counters, rate limit); None: this process alone.
     redis: AsyncRedis | None = None
@@ -36,3 +39,7 @@ class Runtime:
     def key(self, user_id: int) -> str:
         """The anonymous key of a Telegram user."""
         return user_key(user_id, self.secret)
+
+    def answer_key(self, chat_id: int, message_id: int, topic: str) -> str:
+        """The anonymous key of an answer the bot sent on a topic (for its one vote)."""
+        return message_key(chat_id, message_id, topic, self.secret)

@@ -3,11 +3,13 @@
 An ASGI app (Starlette, served by uvicorn) with three routes:
 
     POST WEBHOOK_PATH   an update: the X-Telegram-Bot-Api-Secret-Token header must equal
-                        WEBHOOK_SECRET (else 403, and nothing is read); the update is queued for
-                        the Application and answered 200 at once
+                        WEBHOOK_SECRET (else 403, and nothing is read); the update is kept
+                        durably (inbox.py), queued for the Application, and only then answered
+                        200, so a crash after the 200 loses nothing
     GET  /healthz       200 while the process is alive
     GET  /readyz        200 when the knowledge is loaded, the store answers and the bot is not
-                        shutting down; 503 otherwise, so a proxy sends traffic elsewhere
+                        shutting down; 503 otherwise ("degraded" while running on memory), so a
+                        proxy sends traffic elsewhere
 
 Shutdown on SIGTERM (or SIGINT) loses nothing: uvicorn stops accepting connections and finishes
 the requests under way; then the Application handles every update already queued and waits for
@@ -40,7 +42,8 @@ from telegram.ext import Application
 from bot.config import Settings
 from bot.logs import setup_logging
 from bot.telegram.app import build_application, runtime_or_report
-from bot.telegram.replicas import SeenUpdates, store_reachable
+from bot.telegram.inbox import replica_name
+from bot.telegram.replicas import store_reachable
 from bot.telegram.runtime import Runtime
 
 log = logging.getLogger("qoldau.telegram.webhook")
@@ -91,7 +94,6 @@ class WebhookServer:
         self.registered = False
         self.startup_error: BaseException | None = None
         self._secret = settings.webhook_secret.reveal().encode()
-        self._seen = SeenUpdates(runtime.redis)
         self._sock = sock
         self._port: int | None = None
         self.asgi = Starlette(routes=[
@@ -103,6 +105,9 @@ class WebhookServer:
                                 port=settings.webhook_port, lifespan="on", log_config=None,
                                 access_log=False, timeout_graceful_shutdown=GRACEFUL_S)
         self.server = _Server(config, handle_signals)
+        # A replica restarted on the same host and port finds the updates it was working on.
+        port = int(sock.getsockname()[1]) if sock is not None else settings.webhook_port
+        runtime.inbox.consumer = replica_name(settings.replica_name, port)
 
     @property
     def port(self) -> int:
@@ -130,8 +135,8 @@ class WebhookServer:
             update = Update.de_json(json.loads(body), self.application.bot)
         except (ValueError, TypeError, KeyError, AttributeError):
             return Response("not an update", status_code=400)
-        if await self._seen.first_time(update.update_id):
-            await self.application.update_queue.put(update)
+        # Kept durably (unless taken before) before Telegram hears 200: see inbox.py.
+        await self.application.update_queue.put(update)
         return Response(status_code=200)
 
     async def healthz(self, request: Request) -> Response:
@@ -139,13 +144,17 @@ class WebhookServer:
         return JSONResponse({"status": "alive"})
 
     async def readyz(self, request: Request) -> Response:
-        """Say whether this replica can take updates now."""
-        checks = {
+        """Say whether this replica can take updates now, or runs degraded (on memory)."""
+        checks: dict[str, bool | str] = {
             "serving": self.accepting and self.application.running,
             "knowledge": bool(self.runtime.kb.topics),
             "store": await asyncio.to_thread(store_reachable, self.runtime.store),
         }
-        return JSONResponse(checks, status_code=200 if all(checks.values()) else 503)
+        ready = all(checks.values())
+        checks["status"] = ("ready" if ready else
+                            "degraded" if checks["serving"] and checks["knowledge"] else
+                            "not ready")
+        return JSONResponse(checks, status_code=200 if ready else 503)
 
     # ---- lifecycle ---------------------------------------------------------------------------
 

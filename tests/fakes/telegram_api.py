@@ -2396,12 +2396,21 @@ class FakeTelegram:
         return self._queue_user_message(user_id, chat_id, text=command, entities=[entity])
 
     def press_button(
-        self, user_id: int, message_id: int, data: str, chat_id: int | None = None
+        self,
+        user_id: int,
+        message_id: int,
+        data: str,
+        chat_id: int | None = None,
+        forged: bool = False,
     ) -> dict[str, Any]:
-        """The user presses the inline button with callback_data `data` on a bot message."""
+        """The user presses the inline button with callback_data `data` on a bot message.
+
+        With `forged`, the data need not be on the message: a client speaking MTProto can send
+        any callback data for any message of the bot, and Telegram passes it on.
+        """
         chat = self._chat_for(user_id, chat_id)
         message = self._bot_message(chat, message_id)
-        if data not in message.callback_data:
+        if not forged and data not in message.callback_data:
             raise ValueError(
                 f"message {message_id} has no button with callback_data {data!r}; "
                 f"it has {message.callback_data}"

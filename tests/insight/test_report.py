@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -13,7 +13,9 @@ from bot.insight.stats import stats_text
 from bot.insight.summary import build_insight, group_themes
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.markup import problems
+from bot.storage.redis import RedisStore
 from bot.storage.sqlite import SQLiteStore
+from tests.redis_server import free_port
 
 TODAY = date(2026, 11, 23)
 
@@ -99,3 +101,41 @@ def test_the_report_shows_what_the_safety_layer_catches(
     assert '<td class="warn">0/1</td>' in section  # a "crisis" the bot rightly did not see
     assert render_report(build_insight(store, TODAY, 14), kb, "ru", safety).count(
         "Что распознаёт проверка безопасности") == 1
+
+
+def test_report_reads_redis_when_the_settings_name_it(
+        redis_url: str, cli_env: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    today = datetime.now(UTC).date().isoformat()
+    written = RedisStore.from_url(redis_url)
+    for _ in range(3):
+        written.record_reply(today, "loneliness", "ru", "answer")
+    written.close()
+    data = cli_env / "data"
+    monkeypatch.setenv("REDIS_URL", redis_url)
+    monkeypatch.setenv("USER_KEY_SECRET", "report-test-secret-0123")
+    monkeypatch.setenv("DATA_DIR", str(data))
+    assert main(["report", "--out", str(cli_env / "report.html"), "--days", "7"]) == 0
+    assert ": 3 replies from" in capsys.readouterr().out
+    assert not data.exists()  # no stray SQLite file beside Redis
+
+
+def test_report_without_a_database_creates_none(
+        cli_env: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    data = cli_env / "data"
+    monkeypatch.setenv("DATA_DIR", str(data))
+    assert main(["report", "--out", str(cli_env / "report.html")]) == 0
+    assert ": 0 replies from" in capsys.readouterr().out
+    assert not data.exists()
+
+
+def test_report_when_redis_is_away_says_so(
+        cli_env: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("REDIS_URL", f"redis://127.0.0.1:{free_port()}/0")
+    monkeypatch.setenv("USER_KEY_SECRET", "report-test-secret-0123")
+    out = cli_env / "report.html"
+    assert main(["report", "--out", str(out)]) == 1
+    assert "REDIS_URL does not answer" in capsys.readouterr().err
+    assert not out.exists()

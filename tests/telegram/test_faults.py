@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import signal
 import sys
 from collections.abc import AsyncIterator, Iterable
@@ -156,3 +157,39 @@ async def test_sigterm_under_load_loses_nothing(
     assert code == 0, log
     for person in [*first, *later]:
         assert len(answers(tg, person)) == 1, person
+
+
+async def test_sigterm_mid_reload_ends_the_process(tg: WebhookTelegram, tmp_path: Path) -> None:
+    knowledge = tmp_path / "knowledge"
+    shutil.copytree(ROOT / "knowledge", knowledge)
+    env = bot_environment(tg, tmp_path / "data")
+    env["KNOWLEDGE_DIR"] = str(knowledge)
+    bot = await start_bot(env, tmp_path)
+    assert bot.stderr is not None
+    # Polling, with the watcher on: the commands are published just before it starts.
+    await tg.wait_for("getUpdates", timeout=20)
+    # Valid YAML, within the size limit, that takes seconds to parse (then is refused).
+    (knowledge / "slow.yaml").write_text(
+        "section: selfhelp\ntopics: []\nnotes: [" + "a," * 90_000 + "]\n", encoding="utf-8")
+    log = await read_until(bot.stderr, "knowledge reload started", timeout=20)
+    bot.send_signal(signal.SIGTERM)
+    code = await asyncio.wait_for(bot.wait(), timeout=10)  # the issue's bound: 10 s
+    log += (await bot.stderr.read()).decode()
+    assert code == 0, log
+    # Stopped mid-reload, not waited for.
+    assert "knowledge reload cancelled" in log and "knowledge reload refused" not in log
+    assert "Traceback" not in log
+
+
+async def read_until(stream: asyncio.StreamReader, event: str, timeout: float) -> str:
+    """Read a process's log lines until one holds the event; return what was read."""
+    lines: list[str] = []
+
+    async def read() -> None:
+        while event not in (line := (await stream.readline()).decode()):
+            assert line, f"the process ended before logging {event!r}: {''.join(lines)}"
+            lines.append(line)
+        lines.append(line)
+
+    await asyncio.wait_for(read(), timeout)
+    return "".join(lines)

@@ -21,6 +21,7 @@ pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecatio
 # Fast limits, so the tests take a fraction of a second; the algorithm is the same.
 FAST_BOT = Limit(per_s=50, burst=1)
 FAST_CHAT = Limit(per_s=5, burst=3)
+SECRET = b"rate-limit-test-secret"
 
 
 @pytest_asyncio.fixture
@@ -54,7 +55,8 @@ async def send(limiter: RedisRateLimiter, sends: Sends, chat_id: int | None) -> 
 
 def limiter(client: redis.asyncio.Redis) -> RedisRateLimiter:
     """A limiter with the fast test limits."""
-    return RedisRateLimiter(client, bot=FAST_BOT, private_chat=FAST_CHAT, group_chat=FAST_CHAT)
+    return RedisRateLimiter(client, SECRET, bot=FAST_BOT, private_chat=FAST_CHAT,
+                            group_chat=FAST_CHAT)
 
 
 async def test_two_replicas_share_one_bot_wide_limit(client: redis.asyncio.Redis) -> None:
@@ -71,7 +73,8 @@ async def test_two_replicas_share_one_bot_wide_limit(client: redis.asyncio.Redis
 async def test_one_chat_gets_a_short_burst_then_its_own_pace(
         client: redis.asyncio.Redis) -> None:
     sends, other = Sends(), Sends()
-    replica = RedisRateLimiter(client, bot=Limit(per_s=1000, burst=10), private_chat=FAST_CHAT)
+    replica = RedisRateLimiter(client, SECRET, bot=Limit(per_s=1000, burst=10),
+                               private_chat=FAST_CHAT)
     await send(replica, Sends(), 1)  # connected
     start = time.monotonic()
     await asyncio.gather(*(send(replica, sends, 42) for _ in range(5)),
@@ -102,7 +105,7 @@ async def test_a_429_is_retried_and_pauses_every_replica(client: redis.asyncio.R
 
 
 async def test_429_beyond_the_retries_reaches_the_caller(client: redis.asyncio.Redis) -> None:
-    replica = RedisRateLimiter(client, max_retries=0)
+    replica = RedisRateLimiter(client, SECRET, max_retries=0)
     with pytest.raises(RetryAfter):
         await send(replica, Sends(fail_first=1), 1)
 

@@ -11,12 +11,23 @@ from pathlib import Path
 import aiohttp
 import pytest
 import pytest_asyncio
+import redis
+from telegram import Update
 
 from bot.config import Secret
+from bot.storage.redis import async_client
+from bot.telegram import durable
+from bot.telegram.inbox import RedisInbox, Sealer
 from tests.fakes.webhook_delivery import WebhookTelegram
 from tests.redis_server import RedisServer
 from tests.telegram.conftest import Harness, buttons
-from tests.telegram.webhook_support import Replica, fake_telegram, replica, webhook_settings
+from tests.telegram.webhook_support import (
+    USER_KEY_SECRET,
+    Replica,
+    fake_telegram,
+    replica,
+    webhook_settings,
+)
 
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
 
@@ -111,3 +122,46 @@ async def test_redis_away_and_back(tg: WebhookTelegram, tmp_path: Path,
             assert any(button["text"] == "Topics" for button in buttons(reply))
         reply = await person.command(PERSON, "/forget")
         assert "erased" in reply.text
+
+
+async def test_counts_and_stats_use_redis_and_no_data_dir(
+        tg: WebhookTelegram, tmp_path: Path, redis_url: str) -> None:
+    moderator = 7009
+    shared = {"redis_url": Secret(redis_url), "moderator_ids": frozenset({moderator})}
+    async with replica(webhook_settings(tg, tmp_path / "a", **shared)) as a, \
+            replica(webhook_settings(tg, tmp_path / "b", webhook_register=False,
+                                     **shared)) as b:
+        person = Harness(tg, a.app, a.runtime, a.server.settings)
+        tg.add_private_user(PERSON, language_code="en")
+        tg.add_private_user(moderator, language_code="en")
+        tg.route_to(a.url)
+        await person.say(PERSON, "I feel lonely")
+        tg.route_to(b.url)  # the moderator asks another replica
+        stats = await person.command(moderator, "/stats")
+        assert "Replies: 1" in stats.text
+    # Replicas with REDIS_URL keep nothing in DATA_DIR: no database, no secret file.
+    assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
+
+
+async def test_a_dead_replicas_updates_are_taken_over(
+        tg: WebhookTelegram, tmp_path: Path, redis_url: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(durable, "TEND_EVERY_S", 0.1)
+    tg.add_private_user(PERSON, language_code="en")
+    update = tg.send_text(PERSON, "police number")  # never delivered by the fake: see below
+    # A replica took the update (Telegram heard 200), then died before answering it.
+    dead = RedisInbox(async_client(redis_url), Sealer(USER_KEY_SECRET.encode()))
+    dead.consumer = "replica-that-died:8080"
+    async with tg.make_bot() as bot:
+        assert await dead.accept(Update.de_json(update, bot))
+    await dead.client.aclose()
+    settings = webhook_settings(tg, tmp_path, redis_url=Secret(redis_url))
+    async with replica(settings) as survivor:
+        assert survivor.runtime.inbox.consumer != dead.consumer
+        survivor.runtime.inbox.claim_idle_s = 0.1  # instead of 30 s without renewal
+        await tg.wait_for("sendMessage", predicate=lambda p: p.get("chat_id") == PERSON)
+    [sent] = [c for c in tg.calls_to("sendMessage") if c.params["chat_id"] == PERSON]
+    assert "102" in sent.params["text"]
+    client = redis.Redis.from_url(redis_url)
+    assert client.xlen("qoldau:inbox") == 0  # acknowledged and deleted
+    client.close()

@@ -106,10 +106,10 @@ async def test_health_and_readiness(bot: BotHarness) -> None:
     base = the_replica(bot).base
     assert await get(base + "/healthz") == (200, {"status": "alive"})
     assert await get(base + "/readyz") == (200, {"serving": True, "knowledge": True,
-                                                 "store": True})
+                                                 "store": True, "status": "ready"})
     bot.runtime.store.close()  # the store stops answering
     status, checks = await get(base + "/readyz")
-    assert status == 503 and checks["store"] is False
+    assert status == 503 and checks["store"] is False and checks["status"] == "degraded"
     assert (await get(base + "/healthz"))[0] == 200  # alive all the same
 
 

@@ -9,7 +9,7 @@ from telegram.constants import ChatType
 
 from bot.replies import Reply
 from bot.telegram.context import QoldauContext
-from bot.telegram.handlers.insight import count_reply
+from bot.telegram.handlers.insight import count_reply, offer_vote
 from bot.telegram.render import NO_PREVIEW, PARSE_MODE, render
 
 log = logging.getLogger("qoldau.telegram")
@@ -43,4 +43,5 @@ async def send(update: Update, context: QoldauContext, reply: Reply,
                           if reply_to else None))  # type: ignore[arg-type]
     log_reply(update_kind, reply)
     count_reply(context, reply, question)
+    offer_vote(context, reply, sent)
     return sent

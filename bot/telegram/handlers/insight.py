@@ -1,4 +1,5 @@
-"""Anonymous insight from the conversation: reply counts, 👍/👎, opt-in unanswered questions."""
+"""Anonymous insight from the conversation: reply counts, 👍/👎 (one per answer sent), opt-in
+redacted unanswered questions."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
 from bot.i18n import translator
-from bot.insight.redact import redact
-from bot.replies import Reply
+from bot.insight.redact import redact, vocabulary
+from bot.replies import Reply, parse_feedback
+from bot.storage import VOTE_DAYS
 from bot.telegram.context import QoldauContext
 from bot.telegram.render import not_modified, parse_callback
 
@@ -35,7 +37,7 @@ def count_reply(context: QoldauContext, reply: Reply, question: str | None = Non
     try:
         runtime.store.record_reply(day.isoformat(), reply.topic or "", reply.lang, reply.kind)
         if reply.kind == "fallback" and question and runtime.settings.store_unanswered:
-            text = redact(question)[:500]
+            text = redact(question, vocabulary(runtime.kb))[:500]
             if text:
                 runtime.store.save_unanswered(day.isoformat(), reply.lang, text)
             keep = runtime.settings.unanswered_retention_days
@@ -44,19 +46,48 @@ def count_reply(context: QoldauContext, reply: Reply, question: str | None = Non
         log.warning("insight not recorded", exc_info=True)
 
 
+def offer_vote(context: QoldauContext, reply: Reply, sent: Message | None) -> None:
+    """Let an answer with 👍/👎 get one vote: keep its anonymous key (chat, message and topic
+    hashed together) for VOTE_DAYS. A failing store costs only that vote."""
+    topic = next((found[0] for row in reply.buttons for button in row
+                  if (found := parse_feedback(button.action)) is not None), None)
+    if topic is None or sent is None:
+        return
+    runtime = context.runtime
+    try:
+        runtime.store.offer_vote(runtime.answer_key(sent.chat.id, sent.message_id, topic),
+                                 today().isoformat())
+    except Exception:
+        log.warning("vote not offered", exc_info=True)
+
+
 async def on_feedback(update: Update, context: QoldauContext, topic: str,
                       helpful: bool) -> None:
-    """Count a 👍 or 👎 once per answer: the buttons go away after the vote."""
+    """Count a 👍 or 👎 once per answer the bot sent on that topic; the buttons then go away.
+
+    Anything else (a topic that does not exist, a message that was no answer on it, a second
+    vote, a vote after VOTE_DAYS) is ignored without a write: callback data can be forged.
+    """
     query = update.callback_query
     if query is None:
         return
-    _ = translator(context.lang)
-    try:
-        context.runtime.store.record_feedback(today().isoformat(), topic, context.lang, helpful)
-    except Exception:
-        log.warning("feedback not recorded", exc_info=True)
-    await query.answer(_("Thank you! This helps us improve the answers."))
+    runtime = context.runtime
     message = query.message
+    counted = False
+    if topic in runtime.kb.topics and isinstance(message, Message):
+        key = runtime.answer_key(message.chat.id, message.message_id, topic)
+        since = (today() - timedelta(days=VOTE_DAYS)).isoformat()
+        try:
+            if runtime.store.take_vote(key, since):
+                runtime.store.record_feedback(today().isoformat(), topic, context.lang, helpful)
+                counted = True
+        except Exception:
+            log.warning("feedback not recorded", exc_info=True)
+    if not counted:
+        await query.answer()
+        return
+    _ = translator(context.lang)
+    await query.answer(_("Thank you! This helps us improve the answers."))
     if isinstance(message, Message) and message.reply_markup is not None:
         rows = [row for row in message.reply_markup.inline_keyboard
                 if not any(parse_callback(b.callback_data or "").action.startswith("fb:")

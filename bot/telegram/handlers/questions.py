@@ -17,7 +17,7 @@ from bot.knowledge.markup import escape
 from bot.replies import Reply, answer
 from bot.telegram.context import QoldauContext
 from bot.telegram.handlers.common import in_group, log_reply, send
-from bot.telegram.handlers.insight import count_reply
+from bot.telegram.handlers.insight import count_reply, offer_vote
 from bot.telegram.render import NO_PREVIEW, PARSE_MODE, render
 
 
@@ -73,8 +73,9 @@ async def _send_in_group(update: Update, context: QoldauContext, reply: Reply) -
     if context.bot.username:
         rows.append((InlineKeyboardButton(_("Private chat"),
                                           url=f"https://t.me/{context.bot.username}"),))
-    await context.bot.send_message(
+    sent = await context.bot.send_message(
         chat.id, text, parse_mode=PARSE_MODE, reply_markup=InlineKeyboardMarkup(rows),
         link_preview_options=NO_PREVIEW,
         reply_parameters={"message_id": message.message_id,  # type: ignore[arg-type]
                           "allow_sending_without_reply": True})
+    offer_vote(context, reply, sent)

@@ -1,0 +1,123 @@
+"""The store of last resort: this process's memory, when DATA_DIR cannot be used.
+
+A corrupt database, a full or read-only disk: the bot keeps answering rather than stop. Choices
+and counts live only until the process ends, updates under way are not kept through a crash, and
+`ping` says the configured store is away, so /readyz reports the replica as degraded.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter, OrderedDict
+
+from bot.language import Lang
+from bot.storage import CountRow, FeedbackRow, UnansweredRow
+
+#: How many update ids, votes and language choices are remembered at most.
+REMEMBERED = 100_000
+
+
+class MemoryStore:
+    """Everything the bot keeps, in memory, bounded."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._languages: OrderedDict[str, Lang] = OrderedDict()
+        self._counts: Counter[tuple[str, str, str, str]] = Counter()
+        self._feedback: Counter[tuple[str, str, str, bool]] = Counter()
+        self._unanswered: list[UnansweredRow] = []
+        self._votes: OrderedDict[str, str] = OrderedDict()
+        self._taken: OrderedDict[int, None] = OrderedDict()
+
+    @staticmethod
+    def _remember(table: OrderedDict[str, str] | OrderedDict[str, Lang]
+                  | OrderedDict[int, None]) -> None:
+        while len(table) > REMEMBERED:
+            table.popitem(last=False)
+
+    def ping(self) -> bool:
+        """False: the store the settings name is not in use (the bot runs degraded)."""
+        return False
+
+    def get_language(self, user_key: str) -> Lang | None:
+        """The language a person chose, if any."""
+        return self._languages.get(user_key)
+
+    def set_language(self, user_key: str, lang: Lang) -> None:
+        """Remember a person's language choice until the process ends."""
+        with self._lock:
+            self._languages[user_key] = lang
+            self._remember(self._languages)
+
+    def forget(self, user_key: str) -> bool:
+        """Erase everything kept about a person."""
+        with self._lock:
+            return self._languages.pop(user_key, None) is not None
+
+    def record_reply(self, day: str, topic: str, lang: str, kind: str) -> None:
+        """Count one reply."""
+        with self._lock:
+            self._counts[(day, topic, lang, kind)] += 1
+
+    def record_feedback(self, day: str, topic: str, lang: str, helpful: bool) -> None:
+        """Count one 👍 or 👎."""
+        with self._lock:
+            self._feedback[(day, topic, lang, helpful)] += 1
+
+    def save_unanswered(self, day: str, lang: str, text: str) -> None:
+        """Keep one redacted unanswered question."""
+        with self._lock:
+            self._unanswered.append(UnansweredRow(day, lang, text))
+            del self._unanswered[:-REMEMBERED]
+
+    def purge_unanswered(self, before_day: str) -> int:
+        """Delete unanswered questions older than a day."""
+        with self._lock:
+            kept = [row for row in self._unanswered if row.day >= before_day]
+            purged, self._unanswered = len(self._unanswered) - len(kept), kept
+        return purged
+
+    def counts(self, since_day: str) -> list[CountRow]:
+        """Reply counts from a day on."""
+        return [CountRow(*key, n) for key, n in sorted(self._counts.items())
+                if key[0] >= since_day]
+
+    def feedback(self, since_day: str) -> list[FeedbackRow]:
+        """Feedback counts from a day on."""
+        return [FeedbackRow(*key, n) for key, n in sorted(self._feedback.items())
+                if key[0] >= since_day]
+
+    def unanswered(self, since_day: str) -> list[UnansweredRow]:
+        """Unanswered questions from a day on."""
+        return [row for row in self._unanswered if row.day >= since_day]
+
+    def offer_vote(self, message_key: str, day: str) -> None:
+        """Allow one vote on an answer."""
+        with self._lock:
+            self._votes[message_key] = day
+            self._remember(self._votes)
+
+    def take_vote(self, message_key: str, since_day: str) -> bool:
+        """Use up an answer's one vote."""
+        with self._lock:
+            day = self._votes.pop(message_key, None)
+        return day is not None and day >= since_day
+
+    def journal_add(self, update_id: int, sealed: bytes) -> bool:
+        """Remember an update id (nothing survives the process); tell whether it is new."""
+        with self._lock:
+            if update_id in self._taken:
+                return False
+            self._taken[update_id] = None
+            self._remember(self._taken)
+        return True
+
+    def journal_done(self, update_id: int) -> None:
+        """Nothing to delete: the update itself was never kept."""
+
+    def journal_left(self) -> list[tuple[int, bytes]]:
+        """Nothing is ever left: memory does not survive the process."""
+        return []
+
+    def close(self) -> None:
+        """Nothing to release."""

@@ -59,8 +59,9 @@ def assess(text: str) -> Risk:
 FORM_TOPICS: Final[dict[CrisisForm, tuple[str, ...]]] = {
     "oneself": ("suicide-crisis", "self-harm"),
     "someone_else": ("worried-adult", "self-harm", "suicide-crisis"),
-    "hurt_now": ("violence-home", "sexual-abuse", "domestic-violence-adult", "online-safety",
-                 "emergency"),
+    # Being hurt: whether it is a child or an adult; "online safety tips, my stepfather hits
+    # me" is about the stepfather, however well the first words match.
+    "hurt_now": ("violence-home", "domestic-violence-adult", "sexual-abuse"),
 }
 #: What the safety check's "No, but it's hard" leads to when matching found nothing closer.
 GENTLE_TOPIC: Final = "low-mood"

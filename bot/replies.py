@@ -9,9 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from bot.flows import CALM_NOW, FLOW_PREFIX
+from bot.flows.triggers import triggered_flow
 from bot.i18n import N_, Translate, translator
 from bot.knowledge.base import Hotline, KnowledgeBase
-from bot.knowledge.hotlines import site_link
+from bot.knowledge.hotlines import site_link, site_url, whatsapp_url
 from bot.knowledge.markup import escape, to_plain
 from bot.language import LANGS, Lang
 from bot.language.detect import detect
@@ -19,6 +21,7 @@ from bot.language.normalize import clean, fold, has_letters_or_digits
 from bot.matching import match
 from bot.matching.index import Candidate
 from bot.safety.crisis import detect_crisis
+from bot.safety.safe_word import is_safe_word
 
 ReplyKind = Literal["answer", "suggestions", "fallback", "crisis", "empty", "menu"]
 
@@ -38,14 +41,18 @@ TOPIC_PREFIX, SET_LANG_PREFIX = "t:", "lang:"
 BACK_SEPARATOR = "@"
 #: "fb:+:grief" says the answer on grief helped, "fb:-:grief" that it did not.
 FEEDBACK_PREFIX = "fb:"
+#: "Help me write it" (first messages for WhatsApp); erasing this chat (Telegram's /clean).
+WRITE, CLEAN = "write", "clean"
 
 
 @dataclass(frozen=True)
 class Button:
-    """A button: what it says and the action it triggers."""
+    """A button: what it says and the action it triggers (or the link it opens)."""
 
     label: str
     action: str
+    #: A link to open instead of an action (WhatsApp, a site): nothing comes back to the bot.
+    url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -81,6 +88,11 @@ def answer(kb: KnowledgeBase, text: str, chosen: Lang | None = None,
     hit = detect_crisis(cleaned)
     if hit is not None:
         return crisis_reply(kb, lang, topic=hit.topic)
+    if is_safe_word(cleaned):
+        return crisis_reply(kb, lang)
+    flow = triggered_flow(kb, cleaned)
+    if flow is not None:
+        return flow_screen(kb, FLOW_PREFIX + flow, lang) or main_menu(kb, lang)
     found = match(kb.index, cleaned[:MATCH_CHARS])
     _ = translator(lang)
     if found.kind == "answer" and found.topic is not None:
@@ -92,9 +104,8 @@ def answer(kb: KnowledgeBase, text: str, chosen: Lang | None = None,
         rows = tuple((_topic_button(kb, c.topic, lang),) for c in found.candidates)
         return Reply("suggestions", lang, escape(_("Did you mean one of these?")),
                      (*rows, (_menu_button(_),)), None, found.score, found.candidates)
-    return Reply("fallback", lang, _fallback_text(kb, _), ((_menu_button(_),
-                                                             Button(_("Hotlines"), HOTLINES)),),
-                 None, found.score, found.candidates)
+    return Reply("fallback", lang, _fallback_text(kb, _), (*reach_rows(kb, lang), (
+        _menu_button(_), Button(_("Hotlines"), HOTLINES))), None, found.score, found.candidates)
 
 
 def feedback_row(topic_id: str, _: Translate) -> tuple[Button, ...]:
@@ -140,7 +151,8 @@ def crisis_reply(kb: KnowledgeBase, lang: Lang, topic: str | None = None) -> Rep
     """The crisis reply, with buttons to the crisis topics and the menu."""
     _ = translator(lang)
     rows = tuple((_topic_button(kb, t, lang),) for t in kb.crisis.buttons if t in kb.topics)
-    return Reply("crisis", lang, kb.crisis.texts[lang], (*rows, (_menu_button(_),)),
+    return Reply("crisis", lang, kb.crisis.texts[lang],
+                 (*rows, *safety_rows(kb, lang), (_menu_button(_),)),
                  topic or (kb.crisis.buttons[0] if kb.crisis.buttons else None), 1.0)
 
 
@@ -154,6 +166,7 @@ def topic_reply(kb: KnowledgeBase, topic_id: str, lang: Lang, back: str | None =
     _ = translator(lang)
     related = [_topic_button(kb, r, lang, back) for r in topic.related if r in kb.topics]
     rows = [tuple(related[i:i + 2]) for i in range(0, len(related), 2)]
+    rows += topic_extra_rows(kb, topic_id, lang)
     if back is None:
         return Reply("answer", lang, topic.texts[lang].answer, (*rows, (_menu_button(_),)),
                      topic_id)
@@ -166,6 +179,7 @@ def main_menu(kb: KnowledgeBase, lang: Lang, text: str | None = None) -> Reply:
     _ = translator(lang)
     rows = (
         (Button("🆘 " + _("I need help now"), CRISIS),),
+        *flow_rows(kb, lang),
         (Button(_("Hotlines"), HOTLINES), Button(_("For whom"), GROUPS)),
         (Button(_("Topics"), TOPICS), Button(_("Language"), LANGUAGE)),
         (Button(_("About and privacy"), ABOUT),),
@@ -221,7 +235,8 @@ def about_menu(kb: KnowledgeBase, lang: Lang) -> Reply:
     _ = translator(lang)
     parts = [kb.topic(t).texts[lang].answer for t in ("about", "privacy") if t in kb.topics]
     return Reply("menu", lang, "\n\n".join(parts),
-                 ((Button(_("Forget me"), FORGET),), (Button("« " + _("Back"), MENU),)))
+                 ((Button(_("Forget me"), FORGET),), (Button(_("Erase this chat"), CLEAN),),
+                  (Button("« " + _("Back"), MENU),)))
 
 
 def screen(kb: KnowledgeBase, action: str, lang: Lang) -> Reply | None:
@@ -238,6 +253,10 @@ def screen(kb: KnowledgeBase, action: str, lang: Lang) -> Reply | None:
         return about_menu(kb, lang)
     if action in SECTION_CONTENT:
         return section_menu(kb, lang, action)
+    if action.startswith(FLOW_PREFIX):
+        return flow_screen(kb, action, lang)
+    if action == WRITE:
+        return first_messages_screen(kb, lang)
     if action.startswith(TOPIC_PREFIX):
         topic_id, _, back = action[len(TOPIC_PREFIX):].partition(BACK_SEPARATOR)
         if topic_id in kb.topics and (not back or back in SECTION_CONTENT):
@@ -323,3 +342,80 @@ def contact_line(line: Hotline) -> str:
     if line.site:
         contact.append(site_link(line.site))
     return " · ".join(contact)
+
+
+# --- A person one tap away, and conversations with steps -------------------------------------
+
+#: Registry lines that "one tap to a person" opens: WhatsApp and the site of 150, onlinehealth.kz.
+REACH_LINES = ("150", "onlinehealth")
+#: Topics whose answer ends with those buttons too.
+REACH_TOPICS = ("hotline-150",)
+
+
+def reach_rows(kb: KnowledgeBase, lang: Lang) -> tuple[tuple[Button, ...], ...]:
+    """One tap to a person: the line's WhatsApp and first messages for it, then the sites.
+
+    Built from the registry, so a number or an address changes in hotlines.yaml only.
+    """
+    _ = translator(lang)
+    chat: list[Button] = []
+    sites: list[Button] = []
+    for line in filter(None, (kb.hotline(line_id) for line_id in REACH_LINES)):
+        if line.whatsapp:
+            chat.append(Button(_("Write to {number} on WhatsApp").format(
+                number=line.number or line.id), "", whatsapp_url(line.whatsapp)))
+        if line.site:
+            sites.append(Button(line.site, "", site_url(line.site)))
+    if chat and kb.first_messages is not None:
+        chat.append(Button(_("Help me write it"), WRITE))
+    return tuple(row for row in (tuple(chat), tuple(sites)) if row)
+
+
+def safety_rows(kb: KnowledgeBase, lang: Lang) -> tuple[tuple[Button, ...], ...]:
+    """What goes under the crisis reply and the safety check: one tap to a person, and
+    calm-now."""
+    calm = flow_button(kb, CALM_NOW, lang)
+    return (*reach_rows(kb, lang), *(((calm,),) if calm else ()))
+
+
+def flow_button(kb: KnowledgeBase, flow_id: str, lang: Lang) -> Button | None:
+    """The button that starts a flow (None when the knowledge base has no such flow)."""
+    flow = kb.flows.get(flow_id)
+    return Button(flow.title[lang], FLOW_PREFIX + flow_id) if flow else None
+
+
+def flow_rows(kb: KnowledgeBase, lang: Lang) -> tuple[tuple[Button, ...], ...]:
+    """Every flow, two to a row, for the main menu."""
+    buttons = [Button(flow.title[lang], FLOW_PREFIX + flow.id) for flow in kb.flows.values()]
+    return tuple(tuple(buttons[i:i + 2]) for i in range(0, len(buttons), 2))
+
+
+def topic_extra_rows(kb: KnowledgeBase, topic_id: str, lang: Lang,
+                     ) -> list[tuple[Button, ...]]:
+    """Under a topic's answer: the flows offered with it, and one tap to a person after 150's."""
+    flows = [Button(flow.title[lang], FLOW_PREFIX + flow.id) for flow in kb.flows.values()
+             if topic_id in flow.topics]
+    rows = [tuple(flows[i:i + 2]) for i in range(0, len(flows), 2)]
+    return rows + list(reach_rows(kb, lang)) if topic_id in REACH_TOPICS else rows
+
+
+def first_messages_screen(kb: KnowledgeBase, lang: Lang) -> Reply | None:
+    """"Help me write it": first messages, each opening WhatsApp with it already written."""
+    first = kb.first_messages
+    line = kb.hotline(first.line) if first is not None else None
+    if first is None or line is None or not line.whatsapp:
+        return None
+    _ = translator(lang)
+    text = escape(_("Choose a first message. WhatsApp opens with it already written, and you "
+                    "can change it before sending. I don't keep your choice."))
+    rows = tuple((Button(message[lang], "", whatsapp_url(line.whatsapp, message[lang])),)
+                 for message in first.texts)
+    return Reply("menu", lang, text, (*rows, (_menu_button(_),)))
+
+
+def flow_screen(kb: KnowledgeBase, action: str, lang: Lang) -> Reply | None:
+    """A screen of a flow: a guided step, or the safety plan's first page (None if stale)."""
+    # Flows build their screens from Reply and Button above, so they are imported here.
+    from bot.flows.guided import guided_screen
+
+    return guided_screen(kb, action, lang)

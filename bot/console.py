@@ -12,9 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TextIO
 
-from bot.flows import CALM_NOW, FLOW_PREFIX
+from bot.flows import CALM_NOW, FLOW_PREFIX, SAFETY_PLAN
 from bot.flows.plan import (
-    START,
+    RESUME,
     TTL_S,
     PlanState,
     answer_plan,
@@ -99,7 +99,10 @@ class ConsoleChat:
         if command == "/calm":
             return self._press(FLOW_PREFIX + CALM_NOW)
         if command == "/plan":
-            return self._press(START)
+            # An open plan (paused by a crisis word, say) goes on; otherwise its first page.
+            if self.plans.get(PLAN_KEY) is not None:
+                return self._press(RESUME)
+            return self._press(FLOW_PREFIX + SAFETY_PLAN)
         if command in ("/forget", "/clean"):
             return self._press(FORGET if command == "/forget" else CLEAN)
         if text.isdigit() and 1 <= int(text) <= len(self.options):

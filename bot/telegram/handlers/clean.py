@@ -56,12 +56,13 @@ def result(lang: Lang, failed: int, whole_window: bool) -> Reply:
 
 
 async def ask(update: Update, context: QoldauContext) -> None:
-    """Ask once before erasing the chat."""
+    """Ask once before erasing the chat (an open safety plan is erased at once)."""
     if in_group(update):
         _ = translator(context.lang)
         await send(update, context, Reply("menu", context.lang, escape(_(
             "I can erase only a private chat with me.")), ()), "command")
         return
+    drop_plan(context)
     await send(update, context, question(context.lang), "command")
 
 
@@ -83,10 +84,10 @@ async def on_button(update: Update, context: QoldauContext) -> None:
                       ((Button("☰ " + _("Menu"), MENU),),))
         await edit_or_send(update, context, reply, pressed.in_place)
         return
+    drop_plan(context)
     if pressed.action != CLEAN_YES:
         await edit_or_send(update, context, question(context.lang), pressed.in_place)
         return
-    drop_plan(context)
     failed = await erase(context, chat.id)
     whole = context.runtime.chat_log.reach_s() >= KEEP_S
     await send(update, context, result(context.lang, failed, whole), "clean")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.flows import CALM_NOW, FLOW_PREFIX, SAFETY_PLAN
+from bot.flows.plan import resume
 from bot.replies import main_menu, screen
 from bot.telegram.context import QoldauContext
 from bot.telegram.handlers.common import send
@@ -16,7 +17,14 @@ async def calm(update: Update, context: QoldauContext) -> None:
 
 
 async def plan(update: Update, context: QoldauContext) -> None:
-    """Offer the safety plan: what it is, that nothing is kept, and Start."""
+    """Go on with an open safety plan, or offer one: what it is, that nothing is kept, Start."""
+    runtime, key = context.runtime, context.user_key
+    open_plan = runtime.plans.get(key) if key is not None else None
+    if key is not None and open_plan is not None:
+        reply, open_plan = resume(runtime.kb, open_plan)
+        runtime.plans.update(key, open_plan)
+        await send(update, context, reply, "command")
+        return
     await _open(update, context, SAFETY_PLAN)
 
 

@@ -87,6 +87,13 @@ class ConsoleChat:
         command, _, argument = text.partition(" ")
         if command in ("/quit", "/exit"):
             return None
+        pressed = (self.options[int(text) - 1] if text.isdigit()
+                   and 1 <= int(text) <= len(self.options) else None)
+        if (text.startswith("/") and command != "/plan") or (
+                pressed is not None and not pressed.url
+                and parse_plan_action(pressed.action) is None):
+            # Another command or option (as a Telegram button would): the plan waits.
+            self._pause_plan()
         if command == "/lang":
             if is_lang(argument.strip()):
                 self.lang = argument.strip()  # type: ignore[assignment]
@@ -144,8 +151,16 @@ class ConsoleChat:
         reply = screen(self.kb(), action, lang or self.lang)
         return self._show(reply or main_menu(self.kb(), self.lang))
 
+    def _pause_plan(self) -> None:
+        plan = self.plans.get(PLAN_KEY)
+        if plan is not None and not plan.paused:
+            self.plans.update(PLAN_KEY, pause(plan))
+
     def _plan(self, name: str, step: int | None, lang: Lang) -> Reply:
         """Start, skip, stop or resume the safety plan."""
+        open_plan = self.plans.get(PLAN_KEY)
+        if name == "start" and open_plan is not None and open_plan.step > 0:
+            name = "resume"  # a second Start goes on; Stop throws the answers away
         if name == "start":
             started = start_plan(self.kb(), lang)
             if started is None:

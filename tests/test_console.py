@@ -185,3 +185,15 @@ def test_forget_and_clean_in_the_console_drop_an_open_plan(chat: ConsoleChat) ->
     assert stopped is not None and "стёрты" in stopped
     assert chat.handle("/clean") == ("Консольный чат никуда ничего не отправляет: чтобы стереть "
                                      "его, очистите терминал.")
+
+
+def test_another_command_pauses_the_plan_in_the_console(chat: ConsoleChat) -> None:
+    offer = chat.handle("/plan")
+    assert offer is not None
+    chat.handle(option(offer, "Начать"))
+    chat.handle("не сплю")
+    chat.handle("/hotlines")
+    answered = chat.handle("мне одиноко")
+    assert answered is not None and "2/5" not in answered
+    again = chat.handle("/plan")
+    assert again is not None and "2/5" in again

@@ -121,6 +121,8 @@ def register_handlers(app: Application) -> None:  # type: ignore[type-arg]
                        questions.on_text),
         MessageHandler(OTHER_INPUT & PRIVATE, other_input.on_other),
     ])
+    # group 1: after a feature answered, another command or button pauses an open safety plan.
+    app.add_handler(TypeHandler(Update, plan.pause_after_other), group=1)
     app.add_error_handler(on_error)
 
 

@@ -332,3 +332,23 @@ async def test_the_plan_command_goes_on_with_an_open_plan(quick: Harness) -> Non
     assert "2/5" in again.text
     third = await quick.say(user, PLAN_ANSWERS["kk"][1])
     assert "3/5" in third.text
+
+
+async def test_another_command_or_button_pauses_the_plan_and_start_goes_on(
+        quick: Harness) -> None:
+    user = USERS["ru"]
+    quick.tg.add_private_user(user, language_code="ru")
+    await start_plan(quick, user)
+    await quick.say(user, PLAN_ANSWERS["ru"][0])
+    menu = await quick.command(user, "/menu")
+    # The person went elsewhere: what they type now is a question, not an answer.
+    reply = await quick.say(user, "мне одиноко")
+    assert "2/5" not in reply.text and "t:" in " ".join(actions(reply))
+    offer = await quick.press(user, menu, "e|flow:safety-plan")
+    again = await quick.press(user, offer, "e|plan:start")  # goes on, keeping the answer
+    assert "2/5" in again.text
+    rest = PLAN_ANSWERS["ru"][1:]
+    for answer in rest[:-1]:
+        await quick.say(user, answer)
+    plan = await quick.say(user, rest[-1])
+    assert all(answer in plan.text for answer in PLAN_ANSWERS["ru"])

@@ -4,6 +4,8 @@ The open plan lives in `runtime.plans`, in this process's memory only, under the
 anonymous key, for at most 30 minutes; Stop, /forget, /clean and a restart drop it. A typed
 message is an answer only while a question is open. A crisis word or the safe word never is:
 the crisis guard answers it first, and `after_crisis` pauses the plan with a button back to it.
+Any other command or button pauses it too (the person went elsewhere: what they type next is a
+question); /plan, Start or "Continue my plan" go on where it stood.
 """
 
 from __future__ import annotations
@@ -82,6 +84,9 @@ async def on_button(update: Update, context: QoldauContext) -> None:
     runtime, key = context.runtime, context.user_key
     name, step = parsed
     reply: Reply
+    plan = runtime.plans.get(key)
+    if name == "start" and plan is not None and plan.step > 0:
+        name = "resume"  # answers given are not thrown away by a second Start: Stop does that
     if name == "start":
         started = start_plan(runtime.kb, context.lang)
         if started is None:
@@ -93,7 +98,6 @@ async def on_button(update: Update, context: QoldauContext) -> None:
         runtime.plans.drop(key)
         reply = stopped_plan(context.lang)
     else:
-        plan = runtime.plans.get(key)
         moved = None if plan is None else (
             resume(runtime.kb, plan) if name == "resume" else
             skip_question(runtime.kb, plan, step))
@@ -120,6 +124,22 @@ def after_crisis(context: QoldauContext, reply: Reply) -> Reply:
         return reply
     context.runtime.plans.update(key, pause(plan))
     return with_resume(reply)
+
+
+async def pause_after_other(update: object, context: QoldauContext) -> None:
+    """Pause an open plan when the person used another command or button."""
+    if not isinstance(update, Update) or context.user_key is None:
+        return
+    query, message = update.callback_query, update.message
+    if query is not None:
+        if parse_plan_action(parse_callback(query.data or "").action) is not None:
+            return
+    elif message is None or not (message.text or "").startswith("/") or (
+            message.text or "").split()[0].split("@")[0] == "/plan":
+        return
+    plan = context.runtime.plans.get(context.user_key)
+    if plan is not None and not plan.paused:
+        context.runtime.plans.update(context.user_key, pause(plan))
 
 
 def drop_plan(context: QoldauContext) -> bool:

@@ -362,7 +362,7 @@ def reach_rows(kb: KnowledgeBase, lang: Lang) -> tuple[tuple[Button, ...], ...]:
     sites: list[Button] = []
     for line in filter(None, (kb.hotline(line_id) for line_id in REACH_LINES)):
         if line.whatsapp:
-            chat.append(Button(_("Write to {number} on WhatsApp").format(
+            chat.append(Button(_("{number} on WhatsApp").format(
                 number=line.number or line.id), "", whatsapp_url(line.whatsapp)))
         if line.site:
             sites.append(Button(line.site, "", site_url(line.site)))

@@ -77,7 +77,8 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         print(json.dumps({
             "kind": reply.kind, "lang": reply.lang, "topic": reply.topic,
             "score": round(reply.score, 4), "html": reply.text, "text": to_plain(reply.text),
-            "buttons": [[{"label": b.label, "action": b.action} for b in row]
+            "buttons": [[{"label": b.label, "action": b.action, **({"url": b.url} if b.url
+                                                                       else {})} for b in row]
                         for row in reply.buttons],
             "candidates": [{"topic": c.topic, "score": c.score, "example": c.example,
                             "vocabulary": c.vocabulary, "characters": c.characters,

@@ -82,7 +82,8 @@ def _top1(item: Item, reply: Reply) -> bool:
         return reply.kind in ("check", "crisis")
     if NONE in item.expect and reply.kind == "fallback":
         return True
-    return reply.kind in ("answer", "crisis") and reply.topic in item.expect
+    # A message that starts a flow ("calm me down") is answered by it: its id is its topic's.
+    return reply.kind in ("answer", "crisis", "menu") and reply.topic in item.expect
 
 
 def _top3(item: Item, reply: Reply) -> bool:

@@ -11,9 +11,11 @@ from typing import Literal
 
 from babel.dates import format_date
 
+from bot.flows import CALM_NOW, FLOW_PREFIX
+from bot.flows.triggers import triggered_flow
 from bot.i18n import N_, Translate, translator
 from bot.knowledge.base import CrisisForm, Hotline, KnowledgeBase
-from bot.knowledge.hotlines import site_link
+from bot.knowledge.hotlines import site_link, site_url, whatsapp_url
 from bot.knowledge.markup import escape, to_plain
 from bot.language import LANGS, Lang
 from bot.language.detect import detect
@@ -22,6 +24,7 @@ from bot.matching import Match, also_about, match
 from bot.matching.index import Candidate
 from bot.safety.crisis import detect_crisis
 from bot.safety.risk import WORRIED_TOPIC, safety_reply
+from bot.safety.safe_word import is_safe_word
 
 ReplyKind = Literal["answer", "suggestions", "fallback", "crisis", "check", "empty", "menu"]
 
@@ -43,14 +46,18 @@ HOTLINE_PREFIX = "h:"
 BACK_SEPARATOR = "@"
 #: "fb:+:grief" says the answer on grief helped, "fb:-:grief" that it did not.
 FEEDBACK_PREFIX = "fb:"
+#: "Help me write it" (first messages for WhatsApp); erasing this chat (Telegram's /clean).
+WRITE, CLEAN = "write", "clean"
 
 
 @dataclass(frozen=True)
 class Button:
-    """A button: what it says and the action it triggers."""
+    """A button: what it says and the action it triggers (or the link it opens)."""
 
     label: str
     action: str
+    #: A link to open instead of an action (WhatsApp, a site): nothing comes back to the bot.
+    url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -68,9 +75,10 @@ class Reply:
     also: tuple[str, ...] = ()
 
     def leads_to(self, topic_id: str) -> bool:
-        """Whether the reply takes the person to the topic: answers it, asks the safety check
-        that leads on to it, or is the crisis reply offering it."""
-        if self.kind in ("answer", "check", "crisis") and self.topic == topic_id:
+        """Whether the reply takes the person to the topic: answers it, starts its flow (the
+        calm-now exercise), asks the safety check that leads on to it, or is the crisis reply
+        offering it."""
+        if self.kind in ("answer", "menu", "check", "crisis") and self.topic == topic_id:
             return True
         return self.kind == "crisis" and topic_id in self.suggested
 
@@ -93,12 +101,17 @@ def answer(kb: KnowledgeBase, text: str, chosen: Lang | None = None,
                         "the menu."))
         return Reply("empty", lang, text + _person_line(kb, _), ((_menu_button(_),),))
     lang = detect(cleaned, kb.lexicon, chosen, default).lang
+    if is_safe_word(cleaned):
+        return crisis_reply(kb, lang)  # "SOS", «көмек», "help" alone, at any moment
     found = match(kb.index, cleaned[:MATCH_CHARS])
     safety = safety_reply(kb, cleaned, found)
     if safety is not None:
         if safety.tier == "crisis":
             return crisis_reply(kb, lang, safety.form, topic=safety.topic, also=safety.also)
         return check_reply(kb, lang, safety.topic, found)
+    flow = triggered_flow(kb, cleaned)
+    if flow is not None:
+        return flow_screen(kb, FLOW_PREFIX + flow, lang) or main_menu(kb, lang)
     _ = translator(lang)
     if found.kind == "answer" and found.topic is not None:
         return _answer_reply(kb, found, lang, also_about(kb.index, cleaned[:MATCH_CHARS],
@@ -107,9 +120,8 @@ def answer(kb: KnowledgeBase, text: str, chosen: Lang | None = None,
         rows = tuple((_topic_button(kb, c.topic, lang),) for c in found.candidates)
         return Reply("suggestions", lang, escape(_("Did you mean one of these?")),
                      (*rows, (_menu_button(_),)), None, found.score, found.candidates)
-    return Reply("fallback", lang, _fallback_text(kb, _), ((_menu_button(_),
-                                                             Button(_("Hotlines"), HOTLINES)),),
-                 None, found.score, found.candidates)
+    return Reply("fallback", lang, _fallback_text(kb, _), (*reach_rows(kb, lang), (
+        _menu_button(_), Button(_("Hotlines"), HOTLINES))), None, found.score, found.candidates)
 
 
 def _answer_reply(kb: KnowledgeBase, found: Match, lang: Lang, also: tuple[str, ...]
@@ -143,7 +155,7 @@ def check_reply(kb: KnowledgeBase, lang: Lang, topic: str | None, found: Match |
         rows.append((Button(no, TOPIC_PREFIX + topic),))
     if WORRIED_TOPIC in kb.topics:
         rows.append((Button(other, TOPIC_PREFIX + WORRIED_TOPIC),))
-    rows.append((_menu_button(_),))
+    rows += [*safety_rows(kb, lang), (_menu_button(_),)]
     return Reply("check", lang, kb.crisis.check.texts[lang] + _person_line(kb, _),
                  tuple(rows), topic, found.score if found else 0.0,
                  found.candidates if found else ())
@@ -196,7 +208,8 @@ def crisis_reply(kb: KnowledgeBase, lang: Lang, form: CrisisForm = "oneself",
     reply = kb.crisis.forms[form]
     offered = dict.fromkeys(t for t in (topic, also, *reply.buttons) if t and t in kb.topics)
     rows = tuple((_topic_button(kb, t, lang),) for t in offered)
-    return Reply("crisis", lang, reply.texts[lang], (*rows, (_menu_button(_),)),
+    return Reply("crisis", lang, reply.texts[lang],
+                 (*rows, *safety_rows(kb, lang), (_menu_button(_),)),
                  topic or (reply.buttons[0] if reply.buttons else None), 1.0)
 
 
@@ -210,6 +223,7 @@ def topic_reply(kb: KnowledgeBase, topic_id: str, lang: Lang, back: str | None =
     _ = translator(lang)
     related = [_topic_button(kb, r, lang, back) for r in topic.related if r in kb.topics]
     rows = [tuple(related[i:i + 2]) for i in range(0, len(related), 2)]
+    rows += topic_extra_rows(kb, topic_id, lang)
     if back is None:
         return Reply("answer", lang, topic.texts[lang].answer, (*rows, (_menu_button(_),)),
                      topic_id)
@@ -223,6 +237,7 @@ def main_menu(kb: KnowledgeBase, lang: Lang, text: str | None = None) -> Reply:
     rows = (
         (Button("🆘 " + _("I need help now"), CRISIS),),
         (Button(_("Family, school, friends"), EVERYDAY),),
+        *flow_rows(kb, lang),
         (Button(_("Hotlines"), HOTLINES), Button(_("For whom"), GROUPS)),
         (Button(_("Topics"), TOPICS), Button(_("Language"), LANGUAGE)),
         (Button(_("About and privacy"), ABOUT),),
@@ -331,7 +346,8 @@ def about_menu(kb: KnowledgeBase, lang: Lang) -> Reply:
     _ = translator(lang)
     parts = [kb.topic(t).texts[lang].answer for t in ("about", "privacy") if t in kb.topics]
     return Reply("menu", lang, "\n\n".join(parts),
-                 ((Button(_("Forget me"), FORGET),), (Button("« " + _("Back"), MENU),)))
+                 ((Button(_("Forget me"), FORGET),), (Button(_("Erase this chat"), CLEAN),),
+                  (Button("« " + _("Back"), MENU),)))
 
 
 def screen(kb: KnowledgeBase, action: str, lang: Lang) -> Reply | None:
@@ -348,6 +364,10 @@ def screen(kb: KnowledgeBase, action: str, lang: Lang) -> Reply | None:
         return about_menu(kb, lang)
     if action in SECTION_CONTENT:
         return section_menu(kb, lang, action)
+    if action.startswith(FLOW_PREFIX):
+        return flow_screen(kb, action, lang)
+    if action == WRITE:
+        return first_messages_screen(kb, lang)
     if action.startswith(TOPIC_PREFIX):
         topic_id, _, back = action[len(TOPIC_PREFIX):].partition(BACK_SEPARATOR)
         if topic_id in kb.topics and (not back or back in SECTION_CONTENT):
@@ -451,3 +471,79 @@ def _other_contacts(line: Hotline, lang: Lang | None) -> list[str]:
         ways.append(escape(line.chat[lang]))
     return ways
 
+
+# --- A person one tap away, and conversations with steps -------------------------------------
+
+#: Registry lines that "one tap to a person" opens: WhatsApp and the site of 150, onlinehealth.kz.
+REACH_LINES = ("150", "onlinehealth")
+#: Topics whose answer ends with those buttons too.
+REACH_TOPICS = ("hotline-150",)
+
+
+def reach_rows(kb: KnowledgeBase, lang: Lang) -> tuple[tuple[Button, ...], ...]:
+    """One tap to a person: the line's WhatsApp and first messages for it, then the sites.
+
+    Built from the registry, so a number or an address changes in hotlines.yaml only.
+    """
+    _ = translator(lang)
+    chat: list[Button] = []
+    sites: list[Button] = []
+    for line in filter(None, (kb.hotline(line_id) for line_id in REACH_LINES)):
+        if line.whatsapp:
+            chat.append(Button(_("{number} on WhatsApp").format(
+                number=line.number or line.id), "", whatsapp_url(line.whatsapp)))
+        if line.site:
+            sites.append(Button(line.site, "", site_url(line.site)))
+    if chat and kb.first_messages is not None:
+        chat.append(Button(_("Help me write it"), WRITE))
+    return tuple(row for row in (tuple(chat), tuple(sites)) if row)
+
+
+def safety_rows(kb: KnowledgeBase, lang: Lang) -> tuple[tuple[Button, ...], ...]:
+    """What goes under the crisis reply and the safety check: one tap to a person, and
+    calm-now."""
+    calm = flow_button(kb, CALM_NOW, lang)
+    return (*reach_rows(kb, lang), *(((calm,),) if calm else ()))
+
+
+def flow_button(kb: KnowledgeBase, flow_id: str, lang: Lang) -> Button | None:
+    """The button that starts a flow (None when the knowledge base has no such flow)."""
+    flow = kb.flows.get(flow_id)
+    return Button(flow.title[lang], FLOW_PREFIX + flow_id) if flow else None
+
+
+def flow_rows(kb: KnowledgeBase, lang: Lang) -> tuple[tuple[Button, ...], ...]:
+    """Every flow, two to a row, for the main menu."""
+    buttons = [Button(flow.title[lang], FLOW_PREFIX + flow.id) for flow in kb.flows.values()]
+    return tuple(tuple(buttons[i:i + 2]) for i in range(0, len(buttons), 2))
+
+
+def topic_extra_rows(kb: KnowledgeBase, topic_id: str, lang: Lang,
+                     ) -> list[tuple[Button, ...]]:
+    """Under a topic's answer: the flows offered with it, and one tap to a person after 150's."""
+    flows = [Button(flow.title[lang], FLOW_PREFIX + flow.id) for flow in kb.flows.values()
+             if topic_id in flow.topics]
+    rows = [tuple(flows[i:i + 2]) for i in range(0, len(flows), 2)]
+    return rows + list(reach_rows(kb, lang)) if topic_id in REACH_TOPICS else rows
+
+
+def first_messages_screen(kb: KnowledgeBase, lang: Lang) -> Reply | None:
+    """"Help me write it": first messages, each opening WhatsApp with it already written."""
+    first = kb.first_messages
+    line = kb.hotline(first.line) if first is not None else None
+    if first is None or line is None or not line.whatsapp:
+        return None
+    _ = translator(lang)
+    text = escape(_("Choose a first message. WhatsApp opens with it already written, and you "
+                    "can change it before sending. I don't keep your choice."))
+    rows = tuple((Button(message[lang], "", whatsapp_url(line.whatsapp, message[lang])),)
+                 for message in first.texts)
+    return Reply("menu", lang, text, (*rows, (_menu_button(_),)))
+
+
+def flow_screen(kb: KnowledgeBase, action: str, lang: Lang) -> Reply | None:
+    """A screen of a flow: a guided step, or the safety plan's first page (None if stale)."""
+    # Flows build their screens from Reply and Button above, so they are imported here.
+    from bot.flows.guided import guided_screen
+
+    return guided_screen(kb, action, lang)

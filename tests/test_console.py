@@ -104,3 +104,96 @@ def test_run_console_reads_the_current_stdin(kb: KnowledgeBase, monkeypatch: pyt
     monkeypatch.setattr("sys.stdin", io.StringIO("телефон доверия\n/quit\n"))
     run_console(lambda: kb, "ru")
     assert first_line(kb, "hotline-150", "ru") in capsys.readouterr().out
+
+
+# --- A conversation that keeps people safe, in the console -------------------------------------
+
+
+def option(reply: str, label: str) -> str:
+    """The number of the option with this label in a console reply."""
+    for line in reply.splitlines():
+        number, dot, text = line.strip().partition(". ")
+        if dot and number.isdigit() and label in text:
+            return number
+    raise AssertionError(f"no option {label!r} in:\n{reply}")
+
+
+def test_the_whatsapp_button_prints_a_wa_me_link_with_the_draft_url_encoded(
+        kb: KnowledgeBase, chat: ConsoleChat) -> None:
+    from urllib.parse import parse_qs, urlsplit
+
+    crisis = chat.handle("SOS")
+    assert crisis is not None and kb.crisis.texts["ru"][:20] not in crisis  # plain, no HTML
+    link = chat.handle(option(crisis, "WhatsApp"))
+    assert link == "Откройте ссылку: https://wa.me/77081060810"
+    drafts = chat.handle(option(crisis, "Помочь написать"))
+    assert drafts is not None
+    printed = chat.handle(option(drafts, "Мне плохо, хочу поговорить"))
+    assert printed is not None
+    url = printed.split(": ", 1)[1]
+    assert " " not in url
+    assert parse_qs(urlsplit(url).query) == {"text": ["Мне плохо, хочу поговорить"]}
+
+
+def test_calm_now_runs_start_to_end_and_can_be_left(kb: KnowledgeBase, chat: ConsoleChat) -> None:
+    flow = kb.flows["calm-now"]
+    reply = chat.handle("/calm")
+    for step in range(1, len(flow.steps)):
+        assert reply is not None
+        reply = chat.handle(option(reply, "Дальше"))
+        assert reply is not None and to_plain(flow.steps[step].texts["ru"]).strip() in reply
+    assert reply is not None
+    done = chat.handle(option(reply, "Завершить"))
+    assert done is not None and to_plain(flow.done["ru"]).strip() in done
+    again = chat.handle("паника")
+    assert again is not None
+    stopped = chat.handle(option(again, "Остановить"))
+    assert stopped is not None and "Остановились" in stopped
+
+
+def test_a_safety_plan_of_five_answers_with_sos_in_the_middle(kb: KnowledgeBase,
+                                                             chat: ConsoleChat) -> None:
+    offer = chat.handle("/plan")
+    assert offer is not None
+    reply = chat.handle(option(offer, "Начать"))
+    answers = ["не сплю", "музыка", "сестра", "парк", "психолог"]
+    for i, answer in enumerate(answers):
+        if i == 2:
+            crisis = chat.handle("SOS")
+            assert crisis is not None and "150" in crisis
+            reply = chat.handle(option(crisis, "Продолжить мой план"))
+            assert reply is not None and "3/5" in reply
+            crisis = chat.handle("хочу умереть")
+            assert crisis is not None and "150" in crisis
+            question = chat.handle("мне одиноко")  # a question, while the plan waits
+            assert question is not None and "3/5" not in question
+            reply = chat.handle("/plan")  # the open plan goes on
+            assert reply is not None and "3/5" in reply
+        reply = chat.handle(answer)
+    assert reply is not None
+    for step, answer in zip(kb.flows["safety-plan"].steps, answers, strict=True):
+        assert step.heading is not None and f"{step.heading['ru']}\n{answer}" in reply
+    assert chat.plans.get("console") is None
+
+
+def test_forget_and_clean_in_the_console_drop_an_open_plan(chat: ConsoleChat) -> None:
+    offer = chat.handle("/plan")
+    assert offer is not None
+    chat.handle(option(offer, "Начать"))
+    chat.handle("не сплю")
+    stopped = chat.handle("/clean")
+    assert stopped is not None and "стёрты" in stopped
+    assert chat.handle("/clean") == ("Консольный чат никуда ничего не отправляет: чтобы стереть "
+                                     "его, очистите терминал.")
+
+
+def test_another_command_pauses_the_plan_in_the_console(chat: ConsoleChat) -> None:
+    offer = chat.handle("/plan")
+    assert offer is not None
+    chat.handle(option(offer, "Начать"))
+    chat.handle("не сплю")
+    chat.handle("/hotlines")
+    answered = chat.handle("мне одиноко")
+    assert answered is not None and "2/5" not in answered
+    again = chat.handle("/plan")
+    assert again is not None and "2/5" in again

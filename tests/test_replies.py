@@ -8,11 +8,13 @@ import time
 
 import pytest
 
+from bot.flows import PLAN_PREFIX
 from bot.knowledge import markup
 from bot.knowledge.base import KnowledgeBase
 from bot.language import LANGS, Lang
 from bot.replies import (
     ABOUT,
+    CLEAN,
     CRISIS,
     FORGET,
     GROUPS,
@@ -22,6 +24,7 @@ from bot.replies import (
     SET_LANG_PREFIX,
     TOPIC_PREFIX,
     TOPICS,
+    WRITE,
     Reply,
     answer,
     screen,
@@ -105,7 +108,10 @@ def test_the_fallback_offers_the_menu_the_hotlines_and_a_person(
         kb: KnowledgeBase, chosen: Lang) -> None:
     reply = answer(kb, "asdfghjkl qwertyuiop", chosen=chosen)
     assert reply.kind == "fallback"
-    assert actions(reply) == [MENU, HOTLINES]
+    # One tap to a person (WhatsApp and first messages for it, the sites), then the menu.
+    assert [a for a in actions(reply) if a] == [WRITE, MENU, HOTLINES]
+    assert [b.url for row in reply.buttons for b in row if b.url] == [
+        "https://wa.me/77081060810", "https://telefon150.kz", "https://onlinehealth.kz"]
     assert "150" in markup.to_plain(reply.text)
     assert markup.problems(reply.text) == []
 
@@ -142,11 +148,12 @@ def test_every_screen_is_valid_telegram_html(kb: KnowledgeBase, action: str, lan
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_every_menu_button_leads_somewhere(kb: KnowledgeBase, lang: Lang) -> None:
-    # Choosing a language and "Forget me" change state, so the front end handles them.
+    # Choosing a language, "Forget me", erasing the chat and the safety plan's buttons change
+    # state, so the front end handles them; a link button has no action.
     dead = [f"{action} -> {target}" for action in SCREENS
             for target in actions(screen(kb, action, lang))  # type: ignore[arg-type]
-            if not target.startswith(SET_LANG_PREFIX) and target != FORGET
-            and screen(kb, target, lang) is None]
+            if target and not target.startswith((SET_LANG_PREFIX, PLAN_PREFIX))
+            and target not in (FORGET, CLEAN) and screen(kb, target, lang) is None]
     assert dead == []
 
 
@@ -189,8 +196,14 @@ def test_a_stale_or_unknown_button_opens_nothing(kb: KnowledgeBase, action: str)
     assert screen(kb, action, "ru") is None
 
 
-@pytest.mark.parametrize("text", ["help", "помогите", "көмек керек", "number"])
-def test_a_bare_request_for_help_gets_the_menu_not_a_guess(kb: KnowledgeBase, text: str) -> None:
+@pytest.mark.parametrize("text", ["help", "помогите", "көмек керек", "SOS", "/sos"])
+def test_the_safe_word_alone_gets_the_crisis_reply(kb: KnowledgeBase, text: str) -> None:
     reply = answer(kb, text)
+    assert reply.kind == "crisis"
+    assert MENU in actions(reply)
+
+
+def test_a_bare_word_that_is_no_safe_word_gets_the_menu_not_a_guess(kb: KnowledgeBase) -> None:
+    reply = answer(kb, "number")
     assert reply.kind == "fallback"
     assert MENU in actions(reply)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Literal
 
-from bot.knowledge.model import Cost, Section
+from bot.knowledge.model import Cost, FlowKind, Section
 from bot.language import Lang
 
 if TYPE_CHECKING:
@@ -126,6 +127,10 @@ class KnowledgeBase:
     index: MatchIndex
     lexicon: Lexicon
     directory: str
+    #: Conversations with steps (flows.yaml), by id; none when the file is absent.
+    flows: Mapping[str, Flow] = field(default_factory=lambda: MappingProxyType({}))
+    #: "Help me write it": first messages that open a line's WhatsApp already written.
+    first_messages: FirstMessages | None = None
 
     def topic(self, topic_id: str) -> Topic:
         """Return a topic by id (KeyError if there is none)."""
@@ -138,3 +143,37 @@ class KnowledgeBase:
     def section(self, section: Section) -> tuple[Topic, ...]:
         """Topics listed under a menu section, in file order."""
         return tuple(t for t in self.topics.values() if t.section == section)
+
+
+@dataclass(frozen=True)
+class FlowStep:
+    """One step of a flow: its text per language (Telegram HTML), and for a plan the heading
+    its answer stands under in the finished plan."""
+
+    texts: Mapping[Lang, str]
+    heading: Mapping[Lang, str] | None
+
+
+@dataclass(frozen=True)
+class Flow:
+    """A conversation with steps: calm-now (guided) or the safety plan (plan)."""
+
+    id: str
+    kind: FlowKind
+    title: Mapping[Lang, str]
+    intro: Mapping[Lang, str] | None
+    steps: tuple[FlowStep, ...]
+    done: Mapping[Lang, str]
+    #: Topics under whose answers a button starts the flow.
+    topics: tuple[str, ...]
+    #: Whole messages that start it at once, folded (see bot.flows.triggers).
+    triggers: tuple[str, ...]
+    location: Location
+
+
+@dataclass(frozen=True)
+class FirstMessages:
+    """First messages to a line's WhatsApp, each in every language."""
+
+    line: str
+    texts: tuple[Mapping[Lang, str], ...]

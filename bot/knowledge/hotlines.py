@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from bot.knowledge.base import Hotline
 from bot.knowledge.markup import escape
@@ -23,9 +24,24 @@ class UnknownPlaceholder:
     name: str = ""
 
 
+def site_url(site: str) -> str:
+    """The address a registry site opens."""
+    return f"https://{site}"
+
+
 def site_link(site: str) -> str:
     """A site as a Telegram HTML link."""
-    return f'<a href="https://{escape(site)}">{escape(site)}</a>'
+    return f'<a href="{escape(site_url(site))}">{escape(site)}</a>'
+
+
+def whatsapp_url(whatsapp: str, text: str | None = None) -> str:
+    """The wa.me link that opens a chat with a WhatsApp number, with a message already written.
+
+    WhatsApp's "click to chat" links take the number in international form, digits only
+    ("+7 708 106 08 10" → 77081060810), and the text URL-encoded.
+    """
+    url = "https://wa.me/" + re.sub(r"\D", "", whatsapp)
+    return url + "?text=" + quote(text, safe="") if text else url
 
 
 def _value(line: Hotline, field: str | None) -> str | None:

@@ -1,11 +1,13 @@
 """`qoldau lint`: what validation cannot see, but a careful editor would want to know.
 
 Errors (exit 1): an example question the bot answers with another topic, a phone number typed
-into an answer instead of taken from the registry. Warnings (exit 0): near-duplicate examples
-in two topics, few examples or keywords in a language, answers whose length differs wildly
-between languages (a missing paragraph?), answers longer than the style guide's ~900
-characters, links to sites that are not in the registry, registry entries last verified more
-than 180 days ago.
+into an answer or a flow instead of taken from the registry. Warnings (exit 0): near-duplicate
+examples in two topics, few examples or keywords in a language, answers or flow steps whose
+length differs wildly between languages (a missing paragraph?), answers longer than the style
+guide's ~900 characters, links to sites that are not in the registry, registry entries last
+verified more than 180 days ago, a flow the bot offers that is missing, a flow trigger that can
+never start it (the crisis reply or the safe word comes first) or that takes a topic's example
+away from it.
 """
 
 from __future__ import annotations
@@ -18,12 +20,15 @@ from typing import Literal
 
 from rapidfuzz import fuzz
 
+from bot.flows import CALM_NOW, SAFETY_PLAN
+from bot.flows.triggers import triggered_flow
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.loader import _Document, _parse, knowledge_files, load
 from bot.knowledge.markup import to_plain
 from bot.language import LANGS
 from bot.language.normalize import fold
 from bot.replies import answer
+from bot.safety.safe_word import is_urgent
 
 Severity = Literal["error", "warning"]
 
@@ -39,6 +44,8 @@ STALE_AFTER_DAYS = 180
 NEAR_DUPLICATE = 92
 _PHONE = re.compile(r"(?<![\w{.])(?:\+?\d[\d\s()-]{4,}\d|\b1\d{2,3}\b|\b116-16\b)")
 _LINK = re.compile(r'href="https?://([^/"]+)')
+#: The flows the bot itself offers, and their kind.
+OFFERED_FLOWS = {CALM_NOW: "guided", SAFETY_PLAN: "plan"}
 
 
 @dataclass(frozen=True, order=True)
@@ -60,16 +67,16 @@ class _Places:
     def __init__(self, directory: Path) -> None:
         self.docs: dict[str, tuple[_Document, int]] = {}
         self.lines: dict[str, tuple[_Document, int]] = {}
+        self.flow_docs: dict[str, tuple[_Document, int]] = {}
         for path in knowledge_files(directory):
             doc, _ = _parse(path, str(path))
             if doc is None or not isinstance(doc.data, dict):
                 continue
-            for i, topic in enumerate(doc.data.get("topics") or []):
-                if isinstance(topic, dict) and isinstance(topic.get("id"), str):
-                    self.docs[topic["id"]] = (doc, i)
-            for i, line in enumerate(doc.data.get("hotlines") or []):
-                if isinstance(line, dict) and isinstance(line.get("id"), str):
-                    self.lines[line["id"]] = (doc, i)
+            for key, table in (("topics", self.docs), ("hotlines", self.lines),
+                               ("flows", self.flow_docs)):
+                for i, item in enumerate(doc.data.get(key) or []):
+                    if isinstance(item, dict) and isinstance(item.get("id"), str):
+                        table[item["id"]] = (doc, i)
 
     def at(self, topic: str, *path: str | int) -> tuple[str, int]:
         found = self.docs.get(topic)
@@ -87,6 +94,34 @@ class _Places:
         line, _ = doc.where(("hotlines", index, *path))
         return doc.path, line
 
+    def at_flow(self, flow: str, *path: str | int) -> tuple[str, int]:
+        found = self.flow_docs.get(flow)
+        if found is None:
+            return "knowledge", 1
+        doc, index = found
+        line, _ = doc.where(("flows", index, *path))
+        return doc.path, line
+
+    def flow_texts(self, flow: str) -> list[tuple[tuple[str | int, ...], str]]:
+        """Every text of a flow as written (placeholders unfilled), with its path."""
+        found = self.flow_docs.get(flow)
+        if found is None:
+            return []
+        doc, index = found
+        data = doc.data["flows"][index]
+        texts: list[tuple[tuple[str | int, ...], str]] = []
+        for part in ("intro", "done"):
+            block = data.get(part)
+            if isinstance(block, dict):
+                texts += [((part, lang), block[lang]) for lang in LANGS
+                          if isinstance(block.get(lang), str)]
+        for j, step in enumerate(data.get("steps") or []):
+            if isinstance(step, dict):
+                texts += [(("steps", j, lang), step[lang]) for lang in LANGS
+                          if isinstance(step.get(lang), str)]
+        return texts
+
+
 
 def lint(directory: str | Path, today: date | None = None) -> list[Finding]:
     """Lint a knowledge directory that validates (validation problems come first).
@@ -101,6 +136,7 @@ def lint(directory: str | Path, today: date | None = None) -> list[Finding]:
     findings += _thin(kb, places)
     findings += _answers(kb, places)
     findings += _stale(kb, places, today or date.today())
+    findings += _flows(kb, places)
     return sorted(findings)
 
 
@@ -130,6 +166,8 @@ def _misanswered(kb: KnowledgeBase, places: _Places) -> list[Finding]:
             for i, example in enumerate(topic.texts[lang].examples):
                 reply = answer(kb, example, chosen=lang)
                 if reply.leads_to(topic.id):
+                    continue
+                if _starts_flow_offered_with(kb, example, topic.id):
                     continue
                 got = reply.topic or ", ".join(reply.suggested) or "nothing"
                 path, line = places.at(topic.id, lang, "examples", i)
@@ -205,6 +243,71 @@ def _answers(kb: KnowledgeBase, places: _Places) -> list[Finding]:
                                          "the hotline registry; add it there if it is a service "
                                          "people should reach"))
     return found
+
+
+def _starts_flow_offered_with(kb: KnowledgeBase, text: str, topic_id: str) -> bool:
+    """Whether a message starts a flow that the topic offers anyway (calm-now for "паника")."""
+    flow = triggered_flow(kb, text)
+    return flow is not None and topic_id in kb.flows[flow].topics
+
+
+def _flows(kb: KnowledgeBase, places: _Places) -> list[Finding]:
+    found = []
+    for flow_id, kind in OFFERED_FLOWS.items():
+        flow = kb.flows.get(flow_id)
+        if flow is None or flow.kind != kind:
+            found.append(Finding("knowledge/flows.yaml" if flow is None else flow.location.path,
+                                 1 if flow is None else flow.location.line, "warning",
+                                 f"the bot offers the {kind} flow '{flow_id}' from the menu"
+                                 f"{' and the crisis reply' if flow_id == CALM_NOW else ''}; "
+                                 "without it those buttons are not shown"))
+    examples = {fold(e): (topic.id, e) for topic in kb.topics.values() for lang in LANGS
+                for e in topic.texts[lang].examples}
+    for flow in kb.flows.values():
+        for key, (path, text) in _trigger_texts(places, flow.id).items():
+            file, line = places.at_flow(flow.id, *path)
+            if is_urgent(text):
+                found.append(Finding(file, line, "warning", f"the trigger '{text}' gets the "
+                                     "crisis reply first, so it never starts "
+                                     f"'{flow.id}'"))
+            elif key in examples and examples[key][0] not in flow.topics:
+                topic, example = examples[key]
+                found.append(Finding(file, line, "warning", f"the trigger '{text}' starts "
+                                     f"'{flow.id}' instead of answering '{example}' with "
+                                     f"'{topic}': add '{topic}' to the flow's topics, or "
+                                     "remove one of the two"))
+        lengths: dict[tuple[str | int, ...], dict[str, int]] = {}
+        for path, raw in places.flow_texts(flow.id):
+            file, line = places.at_flow(flow.id, *path)
+            for number in _PHONE.findall(raw):
+                found.append(Finding(file, line, "error", f"'{flow.id}': the number "
+                                     f"'{number.strip()}' is typed in; write its placeholder "
+                                     "from hotlines.yaml (e.g. {150})"))
+            lengths.setdefault(path[:-1], {})[str(path[-1])] = len(to_plain(raw))
+        for path, by_lang in lengths.items():
+            if len(by_lang) == len(LANGS) and max(by_lang.values()) > LENGTH_RATIO * max(
+                    1, min(by_lang.values())):
+                short = min(by_lang, key=by_lang.__getitem__)
+                file, line = places.at_flow(flow.id, *path, short)
+                found.append(Finding(file, line, "warning", f"'{flow.id}': the {short} text "
+                                     "is much shorter than the others: is a sentence missing?"))
+    return found
+
+
+def _trigger_texts(places: _Places, flow: str) -> dict[str, tuple[tuple[str | int, ...], str]]:
+    """A flow's triggers as written, by their folded form, with their path."""
+    found = places.flow_docs.get(flow)
+    if found is None:
+        return {}
+    doc, index = found
+    triggers = doc.data["flows"][index].get("triggers")
+    result: dict[str, tuple[tuple[str | int, ...], str]] = {}
+    for lang in LANGS:
+        items = triggers.get(lang) if isinstance(triggers, dict) else None
+        for k, text in enumerate(items if isinstance(items, list) else []):
+            if isinstance(text, str):
+                result.setdefault(fold(text), (("triggers", lang, k), text))
+    return result
 
 
 def _raw_answer(places: _Places, topic: str, lang: str) -> str:

@@ -29,6 +29,9 @@ from bot.knowledge.base import (
     CRISIS_FORMS,
     CrisisReply,
     CrisisText,
+    FirstMessages,
+    Flow,
+    FlowStep,
     Hotline,
     KnowledgeBase,
     Location,
@@ -40,6 +43,8 @@ from bot.knowledge.hotlines import fill
 from bot.knowledge.model import (
     CrisisFileModel,
     CrisisModel,
+    FlowModel,
+    FlowsFileModel,
     HotlineModel,
     HotlinesFileModel,
     LocalizedModel,
@@ -371,6 +376,8 @@ def _model_for(doc: _Document) -> type[BaseModel] | None:
         return CrisisFileModel
     if "out_of_scope" in doc.data:
         return OutOfScopeFileModel
+    if "flows" in doc.data:
+        return FlowsFileModel
     return TopicFileModel
 
 
@@ -421,6 +428,7 @@ class _Builder:
         #: Every example, folded, with its topic and where it stands (filled by `_topics`).
         self.example_places: dict[str, tuple[str, str]] = {}
         self.topics: list[tuple[_Document, YamlPath, TopicModel, str]] = []
+        self.flows: list[tuple[_Document, FlowsFileModel]] = []
         # Ids of topics in files that failed validation: they exist, with problems already
         # reported, so a reference to them is not a second problem.
         self.unchecked_ids: set[str] = set()
@@ -434,7 +442,8 @@ class _Builder:
         model = _model_for(doc)
         if model is None:
             self.problems.append(doc.problem((), "the file must be a block of keys: "
-                                                 "'section' and 'topics', 'hotlines' or 'crisis'"))
+                                                 "'section' and 'topics', 'hotlines', 'crisis' "
+                                                 "or 'flows'"))
             return
         try:
             parsed = model.model_validate(doc.data)
@@ -460,6 +469,8 @@ class _Builder:
         elif isinstance(parsed, TopicFileModel):
             self.topics += [(doc, ("topics", i), t, parsed.section)
                             for i, t in enumerate(parsed.topics)]
+        elif isinstance(parsed, FlowsFileModel):
+            self.flows.append((doc, parsed))
 
     def build(self) -> KnowledgeBase | None:
         lines = self._hotlines()
@@ -467,6 +478,7 @@ class _Builder:
         topics = self._topics(lines)
         self._check_references(topics, crisis)
         out_of_scope = self._out_of_scope()
+        flows, first_messages = self._flows(lines, topics)
         if self.problems or crisis is None:
             return None
         # Imported here: matching depends on the knowledge types, not the other way round.
@@ -483,6 +495,8 @@ class _Builder:
             index=MatchIndex.build(frozen, out_of_scope),
             lexicon=lexicon,
             directory=self.directory,
+            flows=MappingProxyType(flows),
+            first_messages=first_messages,
         )
 
     def _hotlines(self) -> dict[str, Hotline]:
@@ -631,6 +645,93 @@ class _Builder:
                     if other not in topics and other not in self.unchecked_ids:
                         self.problems.append(crisis_doc.problem(
                             ("crisis", form, "buttons", i), f"no topic has the id '{other}'"))
+
+    def _flows(self, lines: Mapping[str, Hotline], topics: Mapping[str, Topic],
+               ) -> tuple[dict[str, Flow], FirstMessages | None]:
+        """Build the flows and the first messages, checking what the model cannot."""
+        flows: dict[str, Flow] = {}
+        started_by: dict[str, str] = {}
+        first: FirstMessages | None = None
+        for doc, model in self.flows:
+            for i, flow in enumerate(model.flows):
+                built = self._flow(doc, ("flows", i), flow, lines, topics, flows, started_by)
+                if built is not None:
+                    flows[built.id] = built
+            if model.first_messages is not None:
+                if first is not None:
+                    self.problems.append(doc.problem(("first_messages",), "a second "
+                                                     "'first_messages'; keep one", key=True))
+                    continue
+                first = self._first_messages(doc, model, lines)
+        return flows, first
+
+    def _flow(self, doc: _Document, path: YamlPath, model: FlowModel,
+              lines: Mapping[str, Hotline], topics: Mapping[str, Topic],
+              flows: Mapping[str, Flow], started_by: dict[str, str]) -> Flow | None:
+        if model.id in flows:
+            self.problems.append(doc.problem((*path, "id"), f"the flow id '{model.id}' is "
+                                             f"already used at {flows[model.id].location}"))
+            return None
+        steps = []
+        for j, step in enumerate(model.steps):
+            where = (*path, "steps", j)
+            if model.kind == "plan" and step.heading is None:
+                self.problems.append(doc.problem(where, "a plan's step needs a 'heading': the "
+                                                 "title its answer stands under in the plan"))
+            if model.kind == "guided" and step.heading is not None:
+                self.problems.append(doc.problem((*where, "heading"), "only the steps of a "
+                                                 "plan have a 'heading'", key=True))
+            texts = {lang: self._render(doc, (*where, lang), getattr(step, lang), lines)
+                     for lang in LANGS}
+            heading = ({lang: getattr(step.heading, lang) for lang in LANGS}
+                       if step.heading is not None else None)
+            steps.append(FlowStep(MappingProxyType(texts),
+                                  MappingProxyType(heading) if heading else None))
+        intro = ({lang: self._render(doc, (*path, "intro", lang), getattr(model.intro, lang),
+                                     lines) for lang in LANGS} if model.intro else None)
+        done = {lang: self._render(doc, (*path, "done", lang), getattr(model.done, lang), lines)
+                for lang in LANGS}
+        if not self.unreadable:
+            for k, topic in enumerate(model.topics):
+                if topic not in topics and topic not in self.unchecked_ids:
+                    self.problems.append(doc.problem((*path, "topics", k),
+                                                     f"no topic has the id '{topic}'"))
+        triggers: list[str] = []
+        for lang in LANGS:
+            for k, trigger in enumerate(getattr(model.triggers, lang) if model.triggers else ()):
+                key = fold(trigger)
+                other = started_by.get(key)
+                if not key:
+                    self.problems.append(doc.problem((*path, "triggers", lang, k), f"'{trigger}' "
+                                                     "has no letters or digits to recognise"))
+                elif other is not None and other != model.id:
+                    self.problems.append(doc.problem((*path, "triggers", lang, k), f"'{trigger}' "
+                                                     f"already starts the flow '{other}'"))
+                elif other is None:
+                    started_by[key] = model.id
+                    triggers.append(key)
+        line, column = doc.where((*path, "id"))
+        return Flow(id=model.id, kind=model.kind,
+                    title=MappingProxyType({lang: getattr(model.title, lang) for lang in LANGS}),
+                    intro=MappingProxyType(intro) if intro else None, steps=tuple(steps),
+                    done=MappingProxyType(done), topics=tuple(model.topics),
+                    triggers=tuple(triggers), location=Location(doc.path, line, column))
+
+    def _first_messages(self, doc: _Document, model: FlowsFileModel,
+                        lines: Mapping[str, Hotline]) -> FirstMessages | None:
+        block = model.first_messages
+        if block is None:
+            return None
+        line = lines.get(block.line)
+        if line is None:
+            self.problems.append(doc.problem(("first_messages", "line"), f"'{block.line}' is not "
+                                             "in the hotline registry (hotlines.yaml)"))
+        elif not line.whatsapp:
+            self.problems.append(doc.problem(("first_messages", "line"), f"the line "
+                                             f"{block.line} has no whatsapp in hotlines.yaml"))
+        return FirstMessages(block.line, tuple(
+            MappingProxyType({lang: getattr(message, lang) for lang in LANGS})
+            for message in block.messages))
 
 
 @overload

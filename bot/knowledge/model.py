@@ -198,4 +198,89 @@ class OutOfScopeFileModel(_Strict):
     out_of_scope: OutOfScopeModel
 
 
-KnowledgeFileModel = TopicFileModel | HotlinesFileModel | CrisisFileModel | OutOfScopeFileModel
+
+# --- Flows: conversations with steps (flows.yaml) ----------------------------------------------
+
+#: A guided flow shows its steps one by one with buttons (calm-now); a plan asks a question at
+#: each step, the person types the answers, and the bot puts them together as one message.
+FlowKind = Literal["guided", "plan"]
+#: Steps beyond this are too many to walk through in a hard moment.
+MAX_STEPS = 12
+#: A drafted first message fills a link and a button: short, like a first line.
+MAX_FIRST_MESSAGE = 100
+
+
+class FlowTitleModel(_Strict):
+    """A flow's name on its button, in each language."""
+
+    kk: Label
+    ru: Label
+    en: Label
+
+
+class FlowStepModel(_Strict):
+    """One step: what the person reads (guided) or is asked (plan), in each language."""
+
+    heading: FlowTitleModel | None = Field(default=None, description=(
+        "Plans only: the heading of this answer in the finished plan (at most 40 characters)."))
+    kk: NonEmpty = Field(description="Telegram HTML; placeholders like {150} work here too.")
+    ru: NonEmpty
+    en: NonEmpty
+
+
+class FlowTriggersModel(_Strict):
+    """Messages that start a flow at once, per language."""
+
+    kk: list[NonEmpty] = Field(default_factory=list)
+    ru: list[NonEmpty] = Field(default_factory=list)
+    en: list[NonEmpty] = Field(default_factory=list)
+
+
+class FlowModel(_Strict):
+    """A conversation with steps, the same in Kazakh, Russian and English."""
+
+    id: TopicId = Field(description="Unique among flows: calm-now and safety-plan are the ones "
+                        "the bot offers from the crisis reply and the menu.")
+    kind: FlowKind = Field(description="guided: steps shown one by one; plan: questions the "
+                           "person answers by typing, put together at the end.")
+    sources: list[NonEmpty] = Field(min_length=1, description="Seed files or public URLs.")
+    title: FlowTitleModel = Field(description="The flow's name on buttons.")
+    intro: LocalizedModel | None = Field(default=None, description=(
+        "Optional: shown above the first step (Telegram HTML)."))
+    topics: list[TopicId] = Field(default_factory=list, description=(
+        "Topic ids under whose answers a button starts this flow."))
+    triggers: FlowTriggersModel | None = Field(default=None, description=(
+        "Whole messages that start the flow at once (a typo forgiven), e.g. 'паника'."))
+    steps: list[FlowStepModel] = Field(min_length=1, max_length=MAX_STEPS)
+    done: LocalizedModel = Field(description=(
+        "Guided: the last screen. Plan: the last part of the finished plan (Telegram HTML)."))
+
+
+FirstMessage = Annotated[str, StringConstraints(min_length=1, max_length=MAX_FIRST_MESSAGE,
+                                                strip_whitespace=True)]
+
+
+class FirstMessageModel(_Strict):
+    """A first message to a line, in each language: a button that opens WhatsApp with it."""
+
+    kk: FirstMessage
+    ru: FirstMessage
+    en: FirstMessage
+
+
+class FirstMessagesModel(_Strict):
+    """'Help me write it': first messages that open a line's WhatsApp already written."""
+
+    line: NonEmpty = Field(description="The id of a line in hotlines.yaml that has WhatsApp.")
+    messages: list[FirstMessageModel] = Field(min_length=1, max_length=5)
+
+
+class FlowsFileModel(_Strict):
+    """The file of flows (flows.yaml)."""
+
+    flows: list[FlowModel] = Field(min_length=1)
+    first_messages: FirstMessagesModel | None = None
+
+
+KnowledgeFileModel = (TopicFileModel | HotlinesFileModel | CrisisFileModel | OutOfScopeFileModel
+                      | FlowsFileModel)

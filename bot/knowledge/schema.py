@@ -23,7 +23,7 @@ def knowledge_schema() -> dict[str, Any]:
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "Qoldau knowledge file"
     schema["description"] = ("A file of topics (section + topics), the hotline registry "
-                             "(hotlines) or the crisis reply (crisis). See "
+                             "(hotlines), the crisis reply (crisis) or the flows (flows). See "
                              "docs/knowledge-format.md.")
     return schema
 

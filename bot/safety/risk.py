@@ -63,6 +63,9 @@ FORM_TOPICS: Final[dict[CrisisForm, tuple[str, ...]]] = {
     # me" is about the stepfather, however well the first words match.
     "hurt_now": ("violence-home", "domestic-violence-adult", "sexual-abuse"),
 }
+#: Topics offered beside a form's own when matching finds them closest: photos demanded online
+#: are sexual abuse, and online safety says what to do with the account.
+NEARBY: Final[dict[CrisisForm, tuple[str, ...]]] = {"hurt_now": ("online-safety",)}
 #: What the safety check's "No, but it's hard" leads to when matching found nothing closer.
 GENTLE_TOPIC: Final = "low-mood"
 #: The topic for someone worried about another person (the safety check's third button).
@@ -84,10 +87,12 @@ def safety_reply(kb: KnowledgeBase, text: str, found: Match) -> SafetyReply | No
     risk = assess(text)
     if risk.crisis is not None:
         # The family's topic first (refined by matching for the general families), then the
-        # closest topic of the same form that matching found, if another.
-        closest = _closest(kb, found, FORM_TOPICS[risk.crisis.form], risk.crisis.topic)
-        topic = closest if risk.crisis.general else risk.crisis.topic
-        return SafetyReply("crisis", risk.crisis.form, topic, closest)
+        # closest topic of the same form, or near it, that matching found, if another.
+        form, default = risk.crisis.form, risk.crisis.topic
+        topic = _closest(kb, found, FORM_TOPICS[form], default) if risk.crisis.general else (
+            default)
+        nearby = _closest(kb, found, FORM_TOPICS[form] + NEARBY.get(form, ()), default)
+        return SafetyReply("crisis", form, topic, nearby)
     if risk.tier == "check":
         # Only a hint: ask directly, as counsellors do, rather than guess.
         return SafetyReply("check", topic=_gentle_topic(kb, found))

@@ -31,6 +31,7 @@ from bot.knowledge.loader import KnowledgeError, load
 from bot.language import LANGS
 from bot.logs import setup_logging
 from bot.storage.keys import SecretFileError
+from bot.telegram.chat_log import ChatLog
 from bot.telegram.context import QoldauContext
 from bot.telegram.durable import (
     DurableApplication,
@@ -39,12 +40,15 @@ from bot.telegram.durable import (
     take_up_left_updates,
 )
 from bot.telegram.handlers import (
+    clean,
     commands,
     crisis,
+    flows,
     inline,
     menus,
     moderation,
     other_input,
+    plan,
     questions,
     start,
 )
@@ -62,9 +66,13 @@ COMMANDS = (
     ("start", N_("Welcome and main menu")),
     ("menu", N_("Main menu")),
     ("hotlines", N_("Help lines and numbers")),
+    ("calm", N_("Calm down, step by step")),
+    ("plan", N_("My safety plan")),
+    ("sos", N_("Help now: where to call")),
     ("language", N_("Change the language")),
     ("privacy", N_("What the bot keeps")),
     ("forget", N_("Erase what the bot keeps about you")),
+    ("clean", N_("Erase this chat")),
     ("help", N_("How to use the bot")),
 )
 # Non-text messages the bot answers kindly instead of ignoring.
@@ -80,9 +88,12 @@ def register_handlers(app: Application) -> None:  # type: ignore[type-arg]
     """Register every handler, in the order they must run."""
     runtime: Runtime = app.bot_data["runtime"]
     moderators = filters.User(user_id=runtime.settings.moderator_ids, allow_empty=False)
+    # group -4: note the id of each message of a private chat (never its text), for /clean.
+    app.add_handler(TypeHandler(Update, clean.note_incoming), group=-4)
     # group -3: choose the person's language once per update, before anything else.
     app.add_handler(TypeHandler(Update, choose_locale), group=-3)
-    # group -2: a message about a crisis gets the crisis reply here, whatever follows.
+    # group -2: a message about a crisis, or the safe word, gets the crisis reply here,
+    # whatever follows (an open safety plan included).
     app.add_handler(TypeHandler(Update, crisis.crisis_first), group=-2)
     # group -1: the flood guard may stop an update here (never a crisis: that went above).
     app.add_handler(TypeHandler(Update, guard_flood), group=-1)
@@ -95,12 +106,20 @@ def register_handlers(app: Application) -> None:  # type: ignore[type-arg]
         CommandHandler("language", commands.choose_language),
         CommandHandler("privacy", commands.show_privacy),
         CommandHandler("forget", commands.forget),
+        CommandHandler("calm", flows.calm),
+        CommandHandler("plan", flows.plan, filters=PRIVATE),
+        CommandHandler("clean", clean.ask),
         # Moderators only: anyone else falls through to "unknown command" below.
         CommandHandler("reload", moderation.reload_command, filters=moderators & PRIVATE),
         CommandHandler("stats", moderation.stats_command, filters=moderators & PRIVATE),
+        CallbackQueryHandler(plan.on_button, pattern=r"^(e\|)?plan:"),
+        CallbackQueryHandler(clean.on_button, pattern=r"^(e\|)?clean\b"),
         CallbackQueryHandler(menus.on_button),
         InlineQueryHandler(inline.on_inline_query),
         MessageHandler(filters.COMMAND & PRIVATE, commands.unknown_command),
+        # While a safety plan waits for an answer, the person's text is that answer.
+        MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND & PRIVATE
+                       & plan.PlanWaiting(runtime), plan.on_answer),
         MessageHandler(filters.TEXT & ~filters.COMMAND & PRIVATE, questions.on_text),
         MessageHandler(filters.TEXT & ~filters.COMMAND & GROUPS & questions.ADDRESSED_TO_BOT,
                        questions.on_text),
@@ -108,6 +127,8 @@ def register_handlers(app: Application) -> None:  # type: ignore[type-arg]
                        questions.on_text),
         MessageHandler(OTHER_INPUT & PRIVATE, other_input.on_other),
     ])
+    # group 1: after a feature answered, another command or button pauses an open safety plan.
+    app.add_handler(TypeHandler(Update, plan.pause_after_other), group=1)
     app.add_error_handler(on_error)
 
 
@@ -194,7 +215,7 @@ def make_runtime(settings: Settings) -> Runtime:
     shared = open_shared(settings)
     return Runtime(settings=settings, knowledge=KnowledgeHolder(kb), store=shared.store,
                    secret=shared.secret, inbox=shared.inbox, flood=shared.flood,
-                   redis=shared.redis)
+                   redis=shared.redis, chat_log=ChatLog(shared.redis))
 
 
 def runtime_or_report(settings: Settings) -> Runtime | None:

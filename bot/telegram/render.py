@@ -4,7 +4,8 @@ Buttons on a menu screen carry the prefix `e|` in their callback data: pressing 
 message in place (navigation). Buttons under an answer, a suggestion list or the crisis reply
 send a new message, so what was said stays on screen. Every button also carries the language of
 the screen it stands on (`~kk`), so what it opens is in that language: a person who wrote in
-Kazakh gets Kazakh when they press, whatever their Telegram is set to.
+Kazakh gets Kazakh when they press, whatever their Telegram is set to. A button with a link
+(WhatsApp, a site) opens it in Telegram's own way and sends the bot nothing.
 """
 
 from __future__ import annotations
@@ -36,7 +37,8 @@ def render(reply: Reply) -> Rendered:
     """A reply as Telegram HTML text and an inline keyboard."""
     prefix = EDIT_PREFIX if reply.kind == "menu" else ""
     suffix = LANG_SEPARATOR + reply.lang
-    rows = [[InlineKeyboardButton(b.label, callback_data=prefix + b.action + suffix)
+    rows = [[InlineKeyboardButton(b.label, url=b.url) if b.url else
+             InlineKeyboardButton(b.label, callback_data=prefix + b.action + suffix)
              for b in row] for row in reply.buttons]
     return Rendered(reply.text, InlineKeyboardMarkup(rows) if rows else None)
 

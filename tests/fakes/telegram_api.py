@@ -52,6 +52,9 @@ MAX_CALLBACK_DATA_BYTES = 64
 MAX_BOT_COMMANDS = 100
 MAX_INLINE_RESULTS = 50
 MAX_CALLBACK_ANSWER_LENGTH = 200
+MAX_DELETE_IDS = 100
+# "A message can only be deleted if it was sent less than 48 hours ago" (deleteMessage).
+DELETE_WINDOW_S = 48 * 3600
 
 NOT_MODIFIED = (
     "message is not modified: specified new message content and reply markup are exactly the "
@@ -1310,6 +1313,8 @@ class FakeTelegram:
     ) -> None:
         self.token = token
         self.host = host
+        # Telegram's clock: message dates and the 48 hours a message can be deleted in.
+        self.clock: Callable[[], float] = time.time
         self.spec = load_spec(str(spec_path) if spec_path else None)
         self.enforce_rate_limits = enforce_rate_limits
         self._rate_limits = rate_limits or RateLimits()
@@ -1668,7 +1673,7 @@ class FakeTelegram:
             message_id=chat.next_message_id,
             from_bot=from_bot,
             sender=sender,
-            date=int(time.time()),
+            date=int(self.clock()),
             **state,
         )
         chat.next_message_id += 1
@@ -1720,10 +1725,9 @@ class FakeTelegram:
             raise bad_request("message to edit not found")
         return message
 
-    @staticmethod
-    def _mark_edited(message: StoredMessage) -> None:
+    def _mark_edited(self, message: StoredMessage) -> None:
         message.edits += 1
-        message.edit_date = int(time.time())
+        message.edit_date = int(self.clock())
 
     def _register_file(
         self, kind: str, data: bytes, file_name: str | None = None, mime_type: str | None = None
@@ -2117,19 +2121,46 @@ class FakeTelegram:
         self._mark_edited(message)
         return message.to_dict()
 
+    def _deletion_refused(self, chat: ChatState, message: StoredMessage) -> str | None:
+        """Why Telegram would refuse to delete this message, or None if it may be deleted.
+
+        deleteMessage's rules: only within 48 hours of sending; in private chats a bot deletes
+        its own messages and the person's; elsewhere only its own (the fake's bot is never a
+        group administrator).
+        """
+        if self.clock() - message.date >= DELETE_WINDOW_S:
+            return "message can't be deleted for everyone"
+        if not chat.is_private and not message.from_bot:
+            return "message can't be deleted"
+        return None
+
     def _delete_message(self, params: dict[str, Any]) -> Any:
-        message = self._chat(params["chat_id"]).messages.get(params["message_id"])
+        chat = self._chat(params["chat_id"])
+        message = chat.messages.get(params["message_id"])
         if message is None or message.deleted:
             raise bad_request("message to delete not found")
+        refused = self._deletion_refused(chat, message)
+        if refused:
+            raise bad_request(refused)
         message.deleted = True
         return True
 
     def _delete_messages(self, params: dict[str, Any]) -> Any:
+        """1-100 ids; unknown ones are skipped (the spec says so). One that exists but may not
+        be deleted refuses the whole call, as TDLib checks every message before deleting any."""
         chat = self._chat(params["chat_id"])
-        for message_id in params["message_ids"]:
-            message = chat.messages.get(int(message_id))
-            if message is not None:
-                message.deleted = True
+        ids = [int(message_id) for message_id in params["message_ids"]]
+        if not ids:
+            raise bad_request("message identifiers are not specified")
+        if len(ids) > MAX_DELETE_IDS:
+            raise bad_request("too many message identifiers specified")
+        found = [m for i in ids if (m := chat.messages.get(i)) is not None and not m.deleted]
+        for message in found:
+            refused = self._deletion_refused(chat, message)
+            if refused:
+                raise bad_request(refused)
+        for message in found:
+            message.deleted = True
         return True
 
     def _answer_query(
@@ -2562,6 +2593,20 @@ class FakeTelegram:
         if chat is None:
             return []
         return [m for m in chat.messages.values() if m.from_bot and not m.deleted]
+
+    def messages_in(self, chat_id: int) -> list[StoredMessage]:
+        """Every message of a chat that is not deleted, the person's and the bot's, oldest
+        first."""
+        chat = self.chats.get(chat_id)
+        return [m for m in chat.messages.values() if not m.deleted] if chat else []
+
+    def age_messages(self, chat_id: int, seconds: float) -> None:
+        """Make every message now in a chat `seconds` older, as if sent that long ago."""
+        chat = self.chats.get(chat_id)
+        if chat is None:
+            raise ValueError(f"chat {chat_id} is not registered")
+        for message in chat.messages.values():
+            message.date -= int(seconds)
 
     def last_sent(self, chat_id: int) -> StoredMessage:
         """The bot's most recent surviving message in a chat."""

@@ -365,7 +365,8 @@ async def test_callback_data_over_64_bytes_is_invalid(tg: FakeTelegram, bot: Bot
 
 
 @pytest.mark.parametrize(
-    "url", ["not a url", "http://localhost:8080", "javascript:alert(1)", "ftp://example.com"]
+    "url", ["not a url", "http://localhost:8080", "javascript:alert(1)", "ftp://example.com",
+            "tel:150", "https://wa.me/77081060810?text=I feel bad"]
 )
 async def test_bad_button_url_is_invalid(bot: Bot, url: str) -> None:
     markup = InlineKeyboardMarkup([[InlineKeyboardButton("open", url=url)]])
@@ -374,7 +375,8 @@ async def test_bad_button_url_is_invalid(bot: Bot, url: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "url", ["https://example.com/path?q=1", "http://пример.рф", "tg://user?id=42", "t.me/somebot"]
+    "url", ["https://example.com/path?q=1", "http://пример.рф", "tg://user?id=42", "t.me/somebot",
+            "https://wa.me/77081060810?text=I%20feel%20bad%2C%20%D0%BC%D0%BD%D0%B5"]
 )
 async def test_good_button_urls_pass(bot: Bot, url: str) -> None:
     markup = InlineKeyboardMarkup([[InlineKeyboardButton("open", url=url)]])
@@ -459,6 +461,49 @@ async def test_edits_follow_telegram_rules(tg: FakeTelegram, bot: Bot) -> None:
         await bot.delete_message(USER, sent.message_id)
     with pytest.raises(BadRequest, match="Message to edit not found"):
         await bot.edit_message_text("gone", chat_id=USER, message_id=sent.message_id)
+
+
+async def test_delete_messages_deletes_both_sides_of_a_private_chat_and_skips_unknown_ids(
+        tg: FakeTelegram, bot: Bot) -> None:
+    mine = tg.send_text(USER, "a person's message")["message"]["message_id"]
+    sent = await bot.send_message(USER, "the bot's message")
+    assert await bot.delete_messages(USER, [mine, sent.message_id, 9999])
+    assert tg.messages_in(USER) == []
+    # Ids already gone are skipped too: the call still succeeds.
+    assert await bot.delete_messages(USER, [mine, sent.message_id])
+
+
+async def test_delete_messages_takes_1_to_100_ids(tg: FakeTelegram, bot: Bot) -> None:
+    with pytest.raises(BadRequest, match=r"(?i)too many message identifiers"):
+        await bot.delete_messages(USER, list(range(1, 102)))
+    with pytest.raises(BadRequest, match=r"(?i)message identifiers are not specified"):
+        await bot.delete_messages(USER, [])
+    assert await bot.delete_messages(USER, list(range(1, 101)))
+
+
+async def test_a_message_older_than_48_hours_cannot_be_deleted(
+        tg: FakeTelegram, bot: Bot) -> None:
+    old = await bot.send_message(USER, "two days ago")
+    tg.age_messages(USER, 48 * 3600 + 1)
+    new = await bot.send_message(USER, "now")
+    with pytest.raises(BadRequest, match=r"(?i)message can't be deleted"):
+        await bot.delete_message(USER, old.message_id)
+    # One too old refuses the whole batch: nothing is deleted.
+    with pytest.raises(BadRequest, match=r"(?i)message can't be deleted"):
+        await bot.delete_messages(USER, [old.message_id, new.message_id])
+    assert len(tg.messages_in(USER)) == 2
+    assert await bot.delete_messages(USER, [new.message_id])
+    assert [m.message_id for m in tg.messages_in(USER)] == [old.message_id]
+
+
+async def test_in_a_group_the_bot_deletes_only_its_own_messages(
+        tg: FakeTelegram, bot: Bot) -> None:
+    tg.add_group(-700, "Class")
+    theirs = tg.send_text(USER, "hello all", chat_id=-700)["message"]["message_id"]
+    own = await bot.send_message(-700, "hello")
+    with pytest.raises(BadRequest, match=r"(?i)message can't be deleted"):
+        await bot.delete_message(-700, theirs)
+    assert await bot.delete_message(-700, own.message_id)
 
 
 async def test_callback_queries_are_answered_once(tg: FakeTelegram, bot: Bot) -> None:

@@ -9,6 +9,7 @@ from bot.knowledge.markup import escape
 from bot.replies import Reply, about_menu, hotlines_card, language_menu, main_menu
 from bot.telegram.context import QoldauContext
 from bot.telegram.handlers.common import send
+from bot.telegram.handlers.plan import drop_plan
 
 
 async def show_hotlines(update: Update, context: QoldauContext) -> None:
@@ -33,6 +34,11 @@ def forget_reply(context: QoldauContext) -> Reply:
     _ = translator(lang)
     text = (_("Done: I erased your language choice. I keep nothing else about you.") if erased
             else _("I keep nothing about you, so there was nothing to erase."))
+    if drop_plan(context):
+        text += " " + _("Your unfinished plan is erased too.")
+    # The ids of this chat's messages stay (never their text), so that /clean still works.
+    text += " " + _("For 48 hours I only remember which messages in this chat are yours and "
+                    "mine, not what they say, so that /clean can delete them.")
     return Reply("menu", lang, escape(text), main_menu(context.runtime.kb, lang).buttons)
 
 

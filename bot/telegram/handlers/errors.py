@@ -9,6 +9,7 @@ from telegram.error import Forbidden, TelegramError, TimedOut
 
 from bot.i18n import translator
 from bot.telegram.context import QoldauContext
+from bot.telegram.handlers.common import note_message
 from bot.telegram.request import NEVER_SENT
 
 log = logging.getLogger("qoldau.telegram")
@@ -37,9 +38,10 @@ async def on_error(update: object, context: QoldauContext) -> None:
     lang = getattr(context, "lang", None) or context.bot_data["runtime"].settings.default_language
     _ = translator(lang)
     try:
-        await context.bot.send_message(update.effective_chat.id, _(
+        apology = await context.bot.send_message(update.effective_chat.id, _(
             "Sorry, something went wrong on my side. Please try again in a moment, or "
             "use /menu."))
+        await note_message(context, apology)
     except TelegramError:
         log.warning("apology not sent", extra={"error": kind})
 

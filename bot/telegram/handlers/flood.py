@@ -7,6 +7,7 @@ from telegram.ext import ApplicationHandlerStop
 
 from bot.i18n import translator
 from bot.telegram.context import QoldauContext
+from bot.telegram.handlers.common import note_message
 
 
 async def guard_flood(update: object, context: QoldauContext) -> None:
@@ -20,9 +21,10 @@ async def guard_flood(update: object, context: QoldauContext) -> None:
         return
     if verdict == "warn" and update.effective_chat is not None:
         _ = translator(context.lang)
-        await context.bot.send_message(update.effective_chat.id, _(
+        warning = await context.bot.send_message(update.effective_chat.id, _(
             "You are sending messages very fast. Please slow down a little: "
             "I will answer again in half a minute."))
+        await note_message(context, warning)
     if update.callback_query is not None:
         await update.callback_query.answer()
     raise ApplicationHandlerStop

@@ -22,8 +22,10 @@ async def show_help(update: Update, context: QoldauContext) -> None:
     _ = translator(context.lang)
     text = escape(_(
         "Write your question in your own words, in Kazakh, Russian or English, or use the "
-        "menu.\n\n/menu: the main menu\n/hotlines: help lines\n/language: change the "
-        "language\n/privacy: what I keep\n/forget: erase what I keep about you"))
+        "menu.\n\n/menu: the main menu\n/hotlines: help lines\n/calm: calm down, step by "
+        "step\n/plan: my safety plan\n/sos: help now\n/language: change the "
+        "language\n/privacy: what I keep\n/forget: erase what I keep about you\n/clean: "
+        "erase this chat"))
     menu = main_menu(context.runtime.kb, context.lang)
     await send(update, context, Reply("menu", context.lang, text, menu.buttons), "command")
 

@@ -30,7 +30,7 @@ from bot.language.normalize import fold
 WINDOW: Final = 6
 #: Words at least this long forgive one typo; at least `LONG_WORD`, two. Shorter words have
 #: too many neighbours: «өлеңін» (a poem) is one letter from «өлемін», "races" from "rapes".
-TYPO_MIN, LONG_WORD = 6, 10
+TYPO_MIN, LONG_WORD = 8, 10
 
 K = TypeVar("K", bound=str)
 

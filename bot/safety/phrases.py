@@ -50,8 +50,9 @@ GENERAL: Final[frozenset[Family]] = frozenset({"suicide", "wish_to_die", "friend
 _SELF_EN = "myself|himself|herself|themselves|themself|yourself|urself"
 _FAMILY_MEMBER_RU = ("папа|папка|отец|отчим|мама|мать|мачеха|брат|сестра|муж|дядя|дед|родители|"
                      "он|она|они")
-_HIT_RU = ("бьет|бьют|биет|биот|бил|била|били|избивает|избивают|избил|избила|избили|ударил|ударила|"
-           "колотит|лупит|лупят|душит|пинает|издевается|издеваются")
+# Not «бил», «била», «били»: folded, they are «был», «была», «были» ("он был дома").
+_HIT_RU = ("бьет|бьют|биет|биот|побил|побила|побили|избивает|избивают|избил|избила|избили|"
+           "ударил|ударила|колотит|лупит|лупят|душит|пинает|издевается|издеваются")
 _FAMILY_MEMBER_KK = "мамам|папам|әкем|әкесі|шешем|анам|ағам|әпкем|өгей*|күйеуім|ол|олар"
 # Exact: «ұрсады» (scolds) is one letter from «ұрады» (hits).
 _HIT_KK = "ұрады!|ұрып!|ұрды!|соғады!|соқты!|тебеді|тепкілейді|қинайды|буындыр*"
@@ -82,7 +83,8 @@ PHRASES: Final[dict[Family, dict[str, tuple[str, ...]]]] = {
             "суицид*", "өзімді|өзіңді|өзін өлтір*",
             "өзі*|өз қол жұмса*|сал*",
             # Wishes and first person only: «атам өмірден кетті» is a grandfather's death.
-            "өмірден кеткім|кеткісі|кетсем|кетемін|кетейін|кетпекпін|кетпекші|кетуді",
+            "өмірден кеткім|кеткісі|кетсем|кетемін|кетем|кетейін|кетпекпін|кетпекші|кетуді",
+            "қоштасу хат*", "соңғы хат* жаздым|жазды|жазып",
             "өмірден кетіп қалсам|қалғым|қалайын|қаламын",
             "о дүниеге кеткім|аттанғым|кетсем|аттансам|кетемін|аттанамын",
             "асылып|асыламын|асылғым|асылам|асылайын",
@@ -197,8 +199,10 @@ PHRASES: Final[dict[Family, dict[str, tuple[str, ...]]]] = {
             "мне|меня угрож* убить",
             "боюсь|страшно идти|возвращаться домой",
             "бьют|бьет|избивают|избивает дома|ребенка|маму|подругу|друга|сестру|брата|нас",
-            "поднима*|поднял руку",
+            "поднима*|поднял! руку меня|нас|маму|мать|сестру|брата",
             "запира*!|запер*! меня",
+            # «Бил» folds like «был»: only with what it was done with.
+            "бил|била|били ремн*|ремень|кулак*|синяк*|лицу|голове|палк*",
             "угрож* убить|убьет|убьёт|прибить|зарезать",
             f"{_FAMILY_MEMBER_RU} унижа*",
             "убьет|убьёт|убьют|прибьет|прибьёт меня",
@@ -220,7 +224,7 @@ PHRASES: Final[dict[Family, dict[str, tuple[str, ...]]]] = {
         "en": (
             # Exact where a letter away is an everyday word ("coming" is not "choking").
             "hits|hit|beats|beat|beating!|beaten!|hitting!|hurt|hurting!|hurts|abuses|abused|"
-            "abusing|kicks|kicking!|choking!|chokes!|strangling|strangled me|us|mum|mom",
+            "abusing|kicks|kicking!|choking!|chokes!|strangling!|strangled! me|us|mum|mom",
             "threaten|threatens|threatening|threatened me|us",
             "locked|locks|locking me in|room|house|home",
             "will|going|gonna|threatens|said kill me",

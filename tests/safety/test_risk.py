@@ -61,6 +61,7 @@ def test_a_crisis_of_someone_else_gets_the_reply_for_the_worried(text: str) -> N
 HURT_NOW = [
     "отчим бьёт меня", "әкем мені ұрады", "my stepdad hits me", "дядя трогает меня",
     "ағам маған жыныстық тиісті", "he is blackmailing me with my nudes",
+    "папа бил меня ремнем", "отец поднимает на меня руку",
     "парень требует интимные фото иначе разошлёт всем",
 ]
 
@@ -85,6 +86,12 @@ HARD_NEGATIVES = [
     "ахахах я умираю со смеху", "lmao im dead", "мама меня убьёт если увидит оценки",
     "атам өмірден кетті, қатты сағынамын", "papam ursady bugin", "папам ұрсады",
     "he tried to kiss me", "i killed the boss in the game", "cut the onions finely",
+    # Words one letter, or one fold, away from crisis words.
+    "он был дома весь день", "мама была на работе", "привет, меня зовут Катя",
+    "I'm struggling with maths, help me", "учитель сказал поднимать руку на уроке",
+    "There's smoke coming out of the apartment below us",
+    "Әжем құлап қалды, басын ұрып алды, анам жұмыста", "сын учится для себя",
+    "кімге хабарласуға болатынын білмеймін",
 ]
 
 

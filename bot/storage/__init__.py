@@ -4,6 +4,7 @@ message text otherwise."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -29,6 +30,17 @@ class FeedbackRow:
     topic: str
     lang: str
     helpful: bool
+    n: int
+
+
+@dataclass(frozen=True)
+class ScoreRow:
+    """How many replies of a kind had their best match score in a bucket on a day (bucket b:
+    scores from b/10 up to (b+1)/10, 9 including 1.0)."""
+
+    day: str
+    kind: str
+    bucket: int
     n: int
 
 
@@ -59,6 +71,9 @@ class Store(Protocol):
     def record_feedback(self, day: str, topic: str, lang: str, helpful: bool) -> None:
         """Count one 👍 or 👎 for a topic."""
 
+    def record_score(self, day: str, kind: str, bucket: int) -> None:
+        """Count one reply's best match score, as a bucket 0-9 (no topic, no text)."""
+
     def save_unanswered(self, day: str, lang: str, text: str) -> None:
         """Keep one redacted unanswered question."""
 
@@ -71,8 +86,17 @@ class Store(Protocol):
     def feedback(self, since_day: str) -> list[FeedbackRow]:
         """Feedback counts from a day on."""
 
+    def scores(self, since_day: str) -> list[ScoreRow]:
+        """Score buckets from a day on."""
+
     def unanswered(self, since_day: str) -> list[UnansweredRow]:
         """Unanswered questions from a day on."""
+
+    def dismiss_themes(self, day: str, keys: Iterable[str]) -> None:
+        """Remember themes a moderator dismissed, by keyed hashes of their redacted text."""
+
+    def dismissed_themes(self) -> frozenset[str]:
+        """The keyed hashes of every dismissed theme."""
 
     def close(self) -> None:
         """Release the store."""

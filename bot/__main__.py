@@ -245,7 +245,10 @@ def cmd_add_example(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
-    """Write the anonymous insight of the last days as one self-contained HTML file.
+    """Write the anonymous insight of the last days as one self-contained HTML file: per topic
+    answers, suggestions and 👍/👎, rates per day, a histogram of match scores, unanswered
+    themes, what the safety layer catches, the registry's last checks and a grid of examples
+    and keywords per language. It reads the store the bot keeps (Redis with REDIS_URL).
 
     Example: qoldau report --out report.html --days 30
     """
@@ -254,12 +257,16 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     from bot.evaluation import SAFETY_CORPUS, evaluate_safety, read_safety
     from bot.insight.report import render_report
     from bot.insight.summary import build_insight
-    from bot.storage.sqlite import SQLiteStore
+    from bot.storage.redis import StoreUnavailable
 
     kb = _load_or_exit(settings.knowledge_dir)
-    store = SQLiteStore(settings.data_dir / "qoldau.sqlite3")
+    store = _open_store(settings)
     try:
         insight = build_insight(store, datetime.now(UTC).date(), args.days)
+    except StoreUnavailable:
+        print("qoldau report: the store (Redis) cannot be reached now; try again later",
+              file=sys.stderr)
+        return 2
     finally:
         store.close()
     safety = None

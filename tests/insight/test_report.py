@@ -196,3 +196,25 @@ def test_the_report_shows_what_the_safety_layer_catches(
     assert '<td class="warn">0/1</td>' in section  # a "crisis" the bot rightly did not see
     assert render_report(build_insight(store, TODAY, 14), kb, "ru", safety).count(
         "Что распознаёт проверка безопасности") == 1
+
+
+def test_report_command_reads_redis_when_the_bot_keeps_its_counts_there(
+        redis_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import UTC, datetime
+
+    from bot.storage.redis import RedisStore
+
+    today = datetime.now(UTC).date().isoformat()
+    shared = RedisStore.from_url(redis_url)
+    for _ in range(7):
+        shared.record_reply(today, "grief", "kk", "answer")
+    shared.record_score(today, "answer", 8)
+    shared.close()
+    monkeypatch.setenv("REDIS_URL", redis_url)
+    monkeypatch.setenv("USER_KEY_SECRET", "test-secret")
+    monkeypatch.setenv("DATA_DIR", str(tmp_path))
+    out = tmp_path / "report.html"
+    assert main(["report", "--out", str(out), "--lang", "en"]) == 0
+    html = out.read_text(encoding="utf-8")
+    assert '<div class="card"><b>7</b>Replies</div>' in html
+    assert "0.8–0.9" in _section(html, "scores")

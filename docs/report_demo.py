@@ -3,7 +3,7 @@ by the real `answer()`, counted as the bot counts them (`bot.insight.counting.co
 over two weeks.
 
     python docs/report_demo.py /tmp/report.html
-    chromium --headless --no-sandbox --screenshot=docs/report.png --window-size=1100,1900 \
+    chromium --headless --no-sandbox --screenshot=docs/report.png --window-size=1100,4200 \
         file:///tmp/report.html
 """
 

@@ -193,7 +193,9 @@ def cmd_triage(args: argparse.Namespace, settings: Settings) -> int:
             return 0
         if args.list:
             if args.json:
-                print(json.dumps(triage.as_json(queue, kb, lang), ensure_ascii=False, indent=2))
+                listed = {"store_unanswered": settings.store_unanswered,
+                          **triage.as_json(queue, kb, lang)}
+                print(json.dumps(listed, ensure_ascii=False, indent=2))
             else:
                 _ = translator(lang)
                 print("\n".join(triage.themes_text(queue.themes))

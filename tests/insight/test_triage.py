@@ -193,6 +193,7 @@ def _triage_json(capsys: pytest.CaptureFixture[str], *args: str) -> dict[str, ob
 def test_triage_list_json_and_dismiss_by_id(cli: KnowledgeBase,
                                             capsys: pytest.CaptureFixture[str]) -> None:
     listed = _triage_json(capsys)
+    assert listed["store_unanswered"] is True
     themes = listed["themes"]
     assert isinstance(themes, list)
     assert [t["questions"][0] for t in themes] == [

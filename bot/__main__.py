@@ -1,4 +1,5 @@
-"""The `qoldau` command: run the bot, chat in the console, ask, validate and evaluate."""
+"""The `qoldau` command: run the bot, chat in the console, ask, validate and evaluate; for
+moderators, lint, triage, add-example and report."""
 
 from __future__ import annotations
 
@@ -8,13 +9,17 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.config import Settings, SettingsError, check_webhook, load_settings
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.loader import KnowledgeError, load, validate
 from bot.knowledge.markup import to_plain
-from bot.language import LANGS
+from bot.language import LANGS, Lang
 from bot.storage import Store
+
+if TYPE_CHECKING:
+    from bot.knowledge.edit import Edit, Review
 
 
 def _load_or_exit(directory: Path) -> KnowledgeBase:
@@ -25,6 +30,25 @@ def _load_or_exit(directory: Path) -> KnowledgeBase:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         raise SystemExit(1) from None
+
+
+def _open_store(settings: Settings) -> Store:
+    """The store the bot keeps: Redis when REDIS_URL is set, else SQLite in DATA_DIR."""
+    if settings.redis_url is not None:
+        from bot.storage.redis import RedisStore
+
+        return RedisStore.from_url(settings.redis_url.reveal())
+    from bot.storage.sqlite import DATABASE_FILE, SQLiteStore
+
+    return SQLiteStore(settings.data_dir / DATABASE_FILE)
+
+
+def _secret(settings: Settings) -> bytes:
+    """The HMAC secret of the anonymous keys (USER_KEY_SECRET, or the one in DATA_DIR)."""
+    from bot.storage.keys import load_or_create_secret
+
+    configured = settings.user_key_secret.reveal() if settings.user_key_secret else None
+    return load_or_create_secret(settings.data_dir, configured)
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
@@ -133,9 +157,102 @@ def cmd_lint(args: argparse.Namespace, settings: Settings) -> int:
     return 1 if errors else 0
 
 
+def cmd_triage(args: argparse.Namespace, settings: Settings) -> int:
+    """Walk through the unanswered questions the bot kept (redacted; only with
+    STORE_UNANSWERED=true), grouped by theme, most frequent first. Each theme shows the
+    topics the matcher found nearest, with their scores: add the question to one of them as
+    an example (in the language you choose, reworded if you like), or dismiss the theme for
+    good. An added example goes into the right knowledge file with its comments and layout
+    kept; validation and lint then run, and the change is shown as a diff.
+
+    Example: qoldau triage --lang ru
+    For scripts: qoldau triage --list --json
+                 qoldau triage --dismiss 3f9a1c2e
+    """
+    from datetime import UTC, datetime
+
+    from bot.i18n import translator
+    from bot.insight import triage
+    from bot.storage.redis import StoreUnavailable
+
+    kb = _load_or_exit(settings.knowledge_dir)
+    lang = args.lang or settings.default_language
+    today = datetime.now(UTC).date()
+    secret = _secret(settings)
+    store = _open_store(settings)
+    try:
+        days = args.days or settings.unanswered_retention_days
+        queue = triage.build_queue(store, kb, secret, today, days, settings.default_language)
+        if args.dismiss:
+            found = [t for t in queue.themes if t.id.startswith(args.dismiss.lower())]
+            if len(found) != 1:
+                print(f"qoldau triage: {len(found)} themes have an id starting with "
+                      f"'{args.dismiss}'; give one id from --list", file=sys.stderr)
+                return 2
+            triage.dismiss(store, found[0], today)
+            print(f"Dismissed: {found[0].id} ({found[0].questions[0]})")
+            return 0
+        if args.list:
+            if args.json:
+                listed = {"store_unanswered": settings.store_unanswered,
+                          **triage.as_json(queue, kb, lang)}
+                print(json.dumps(listed, ensure_ascii=False, indent=2))
+            else:
+                _ = translator(lang)
+                print("\n".join(triage.themes_text(queue.themes))
+                      or _("No unanswered questions to look at."))
+            return 0
+        from bot.insight.triage_console import walk
+        from bot.knowledge.edit import add_example, review
+
+        def add(topic: str, example_lang: Lang, text: str) -> tuple[Edit, Review]:
+            edit = add_example(settings.knowledge_dir, topic, example_lang, text)
+            return edit, review(edit, settings.knowledge_dir)
+
+        walk(queue, kb, lang, add, lambda theme: triage.dismiss(store, theme, today),
+             sys.stdin, sys.stdout, keeping=settings.store_unanswered)
+        return 0
+    except StoreUnavailable:
+        print("qoldau triage: the store (Redis) cannot be reached now; try again later",
+              file=sys.stderr)
+        return 2
+    finally:
+        store.close()
+
+
+def cmd_add_example(args: argparse.Namespace, settings: Settings) -> int:
+    """Add a question to a topic's examples in one language: into the right knowledge file,
+    its comments and layout kept. Then validation and lint run, and the change is shown as
+    a diff. Nothing is written if the knowledge base would not validate with it.
+
+    Exit code 0: added, and lint finds no error; 1: added, but lint finds an error (read it:
+    the bot may answer the question with another topic); 2: not added.
+
+    Example: qoldau add-example loneliness --lang ru "после переезда ни одного друга"
+    """
+    from bot.i18n import translator
+    from bot.insight.triage_console import review_text
+    from bot.knowledge.edit import EditError, add_example, review
+
+    try:
+        edit = add_example(settings.knowledge_dir, args.topic, args.lang, args.text)
+    except EditError as exc:
+        print(f"qoldau add-example: {exc.message}", file=sys.stderr)
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return 2
+    checks = review(edit, settings.knowledge_dir)
+    print(edit.diff(), end="")
+    print(review_text(checks, translator("en")))
+    return 1 if checks.errors or checks.problems else 0
+
+
 def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
-    """Write the anonymous insight of the last days as one self-contained HTML file, from the
-    store the settings name (Redis with REDIS_URL, else the database in DATA_DIR, read only).
+    """Write the anonymous insight of the last days as one self-contained HTML file: per topic
+    answers, suggestions and 👍/👎, rates per day, a histogram of match scores, unanswered
+    themes, what the safety layer catches, the registry's last checks and a grid of examples
+    and keywords per language. It reads the store the settings name (Redis with REDIS_URL, else
+    the database in DATA_DIR, read only) and never creates one.
 
     Example: qoldau report --out report.html --days 30
     """
@@ -292,6 +409,17 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print JSON")
     linting = add("lint", cmd_lint, "look for problems validation cannot see")
     linting.add_argument("directory", nargs="?", help="default: KNOWLEDGE_DIR")
+    triaging = add("triage", cmd_triage, "walk through the unanswered questions kept")
+    triaging.add_argument("--list", action="store_true", help="list the themes and stop")
+    triaging.add_argument("--json", action="store_true", help="with --list: print JSON")
+    triaging.add_argument("--dismiss", metavar="ID", help="dismiss the theme with this id")
+    triaging.add_argument("--days", type=int,
+                          help="how many days back (default: UNANSWERED_RETENTION_DAYS)")
+    triaging.add_argument("--lang", choices=LANGS, help="the language of the prompts and titles")
+    adding = add("add-example", cmd_add_example, "add a question to a topic's examples")
+    adding.add_argument("topic", help="the topic id, e.g. loneliness")
+    adding.add_argument("--lang", choices=LANGS, required=True, help="the example's language")
+    adding.add_argument("text", help="the question, as people ask it")
     report = add("report", cmd_report, "write the anonymous insight as an HTML report")
     report.add_argument("--out", default="report.html", help="the HTML file to write")
     report.add_argument("--days", type=int, default=30, help="how many days back (default 30)")

@@ -1,8 +1,9 @@
 """Build the README's report screenshot from a test run: our own paraphrase questions answered
-by the real `answer()`, counted as the bot counts them, spread over two weeks.
+by the real `answer()`, counted as the bot counts them (`bot.insight.counting.count`), spread
+over two weeks.
 
     python docs/report_demo.py /tmp/report.html
-    chromium --headless --no-sandbox --screenshot=docs/report.png --window-size=1100,1900 \
+    chromium --headless --no-sandbox --screenshot=docs/report.png --window-size=1100,4200 \
         file:///tmp/report.html
 """
 
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.insight.redact import redact
+from bot.insight.counting import count
 from bot.insight.report import render_report
 from bot.insight.summary import build_insight
 from bot.knowledge.loader import load
@@ -36,14 +37,13 @@ def main(out: str) -> None:
     with tempfile.TemporaryDirectory() as folder:
         store = SQLiteStore(Path(folder) / "demo.sqlite3")
         for offset in range(14):
-            day = (today - timedelta(days=offset)).isoformat()
+            day = today - timedelta(days=offset)
             for question in rng.sample(questions, k=rng.randint(25, 60)):
                 reply = answer(kb, question)
-                store.record_reply(day, reply.topic or "", reply.lang, reply.kind)
-                if reply.kind == "fallback":
-                    store.save_unanswered(day, reply.lang, redact(question))
+                count(store, reply, day, question, keep_unanswered_days=30)
                 if reply.kind == "answer" and rng.random() < 0.3:
-                    store.record_feedback(day, reply.topic or "", reply.lang, rng.random() < 0.8)
+                    store.record_feedback(day.isoformat(), reply.topic or "", reply.lang,
+                                          rng.random() < 0.8)
         Path(out).write_text(render_report(build_insight(store, today, 14), kb, "en"),
                              encoding="utf-8")
         store.close()

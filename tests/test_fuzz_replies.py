@@ -171,9 +171,9 @@ def test_folding_twice_changes_nothing(text: str) -> None:
 
 @QUICK
 @given(text=words_in_noise() | st.text(any_char, max_size=300))
-def test_cleaned_text_has_no_control_characters(text: str) -> None:
+def test_cleaned_text_has_no_control_or_format_characters(text: str) -> None:
     cleaned = clean(text)
-    assert not [ch for ch in cleaned if unicodedata.category(ch) == "Cc"], ascii(cleaned)
+    assert not [ch for ch in cleaned if unicodedata.category(ch) in ("Cc", "Cf")], ascii(cleaned)
     assert cleaned == cleaned.strip()
     assert "  " not in cleaned
     assert clean(cleaned) == cleaned

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from rapidfuzz import fuzz
@@ -13,6 +14,10 @@ from bot.storage import Store
 
 #: Reply kinds, in the order moderators read them.
 KINDS = ("answer", "suggestions", "fallback", "crisis", "check", "empty")
+#: Replies the matcher decided, whose best score is counted (the safety layer decides the rest).
+SCORED_KINDS = ("answer", "suggestions", "fallback")
+#: Scores are counted in this many buckets of 0.1: 0 holds 0.0-0.1, ..., 9 holds 0.9-1.0.
+BUCKETS = 10
 #: Two unanswered questions are one theme when this alike (rapidfuzz token_set_ratio on the
 #: folded text): "где купить телефон" and "купить телефон где дешевле" are one need.
 THEME_SIMILARITY = 70
@@ -29,12 +34,38 @@ class Theme:
 
 @dataclass(frozen=True)
 class DayRow:
-    """One day's replies: all of them, and how many were fallbacks and crisis replies."""
+    """One day's replies: all of them, and how many were fallbacks, safety checks and crisis
+    replies."""
 
     day: str
     total: int
     fallback: int
     crisis: int
+    check: int = 0
+
+
+@dataclass(frozen=True)
+class TopicRow:
+    """A topic over the period: answers shown, times it was only suggested, 👍 and 👎."""
+
+    topic: str
+    answers: int
+    #: Replies that offered it first among suggestions instead of answering.
+    suggested: int
+    up: int
+    down: int
+
+    @property
+    def down_share(self) -> float | None:
+        """The share of 👎 among the votes (None without votes)."""
+        votes = self.up + self.down
+        return self.down / votes if votes else None
+
+    @property
+    def suggested_share(self) -> float | None:
+        """How often the topic was a suggestion rather than an answer (None if neither)."""
+        shown = self.answers + self.suggested
+        return self.suggested / shown if shown else None
 
 
 @dataclass(frozen=True)
@@ -51,6 +82,16 @@ class Insight:
     helpful: list[tuple[str, int, int]]
     themes: list[Theme]
     unanswered: int
+    #: Per topic, the most shown first.
+    topics: list[TopicRow] = field(default_factory=list)
+    #: Per scored kind, how many replies fell in each score bucket.
+    scores: dict[str, tuple[int, ...]] = field(default_factory=dict)
+
+
+def score_bucket(score: float) -> int:
+    """The 0.1-wide bucket of a match score: 0 for 0.0-0.1, ..., 9 for 0.9-1.0."""
+    # Rounded first, so that 0.3 (2.9999... tenths in floating point) is in bucket 3.
+    return min(BUCKETS - 1, max(0, math.floor(round(score * BUCKETS, 6))))
 
 
 def day_string(day: date) -> str:
@@ -66,34 +107,55 @@ def build_insight(store: Store, today: date, days: int) -> Insight:
     by_kind: Counter[str] = Counter()
     by_lang: Counter[str] = Counter()
     by_topic: Counter[str] = Counter()
+    answers: Counter[str] = Counter()
+    suggested: Counter[str] = Counter()
     per_day: dict[str, Counter[str]] = defaultdict(Counter)
     for row in counts:
         by_kind[row.kind] += row.n
         by_lang[row.lang] += row.n
         if row.topic and row.kind in ("answer", "crisis"):
             by_topic[row.topic] += row.n
+        if row.topic and row.kind == "answer":
+            answers[row.topic] += row.n
+        if row.topic and row.kind == "suggestions":
+            suggested[row.topic] += row.n
         per_day[row.day][row.kind] += row.n
     daily = []
     for offset in range(days):
         day = day_string(first + timedelta(days=offset))
         kinds = per_day.get(day, Counter())
-        daily.append(DayRow(day, sum(kinds.values()), kinds["fallback"], kinds["crisis"]))
+        daily.append(DayRow(day, sum(kinds.values()), kinds["fallback"], kinds["crisis"],
+                            kinds["check"]))
     votes: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for vote in store.feedback(since):
         votes[vote.topic][0 if vote.helpful else 1] += vote.n
     helpful = sorted(((t, up, down) for t, (up, down) in votes.items()),
                      key=lambda item: -(item[1] + item[2]))
+    topics = [TopicRow(t, answers[t], suggested[t], votes[t][0], votes[t][1])
+              for t in {*answers, *suggested, *votes}]
+    topics.sort(key=lambda r: (-(r.answers + r.suggested), -(r.up + r.down), r.topic))
+    histogram = {kind: [0] * BUCKETS for kind in SCORED_KINDS}
+    for score in store.scores(since):
+        if score.kind in histogram and 0 <= score.bucket < BUCKETS:
+            histogram[score.kind][score.bucket] += score.n
     questions = [row.text for row in store.unanswered(since)]
     return Insight(
         first_day=since, last_day=day_string(today), total=sum(by_kind.values()),
         by_kind={kind: by_kind[kind] for kind in KINDS},
         by_lang=dict(by_lang.most_common()), by_topic=by_topic.most_common(),
         daily=daily, helpful=helpful, themes=group_themes(questions),
-        unanswered=len(questions))
+        unanswered=len(questions), topics=topics,
+        scores={kind: tuple(n) for kind, n in histogram.items()})
 
 
 def group_themes(questions: list[str]) -> list[Theme]:
-    """Group alike questions, biggest group first (greedy, against each group's first)."""
+    """Group alike questions, biggest group first: the MAX_THEMES largest, with a few of each."""
+    return [Theme(len(members), tuple(dict.fromkeys(members))[:3])
+            for members in group_questions(questions)[:MAX_THEMES]]
+
+
+def group_questions(questions: list[str]) -> list[list[str]]:
+    """Every group of alike questions, biggest first (greedy, against each group's first)."""
     groups: list[tuple[str, list[str]]] = []
     for question in questions:
         key = fold(question)
@@ -106,5 +168,4 @@ def group_themes(questions: list[str]) -> list[Theme]:
         else:
             groups.append((key, [question]))
     groups.sort(key=lambda group: -len(group[1]))
-    return [Theme(len(members), tuple(dict.fromkeys(members))[:3])
-            for _, members in groups[:MAX_THEMES]]
+    return [members for _, members in groups]

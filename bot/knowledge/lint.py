@@ -5,13 +5,16 @@ into an answer or a flow instead of taken from the registry. Warnings (exit 0): 
 examples in two topics, few examples or keywords in a language, answers or flow steps whose
 length differs wildly between languages (a missing paragraph?), answers longer than the style
 guide's ~900 characters, links to sites that are not in the registry, registry entries last
-verified more than 180 days ago, a flow the bot offers that is missing, a flow trigger that can
-never start it (the crisis reply or the safe word comes first) or that takes a topic's example
-away from it.
+verified more than 180 days ago, a language whose examples or keywords are far fewer than in
+the topic's richest language (a thin translation), invisible characters (soft hyphens,
+zero-width spaces) anywhere in a file, a flow the bot offers that is missing, a flow trigger
+that can never start it (the crisis reply or the safe word comes first) or that takes a
+topic's example away from it.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -22,6 +25,7 @@ from rapidfuzz import fuzz
 
 from bot.flows import CALM_NOW, SAFETY_PLAN
 from bot.flows.triggers import triggered_flow
+from bot.knowledge import coverage
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.loader import _Document, _parse, knowledge_files, load
 from bot.knowledge.markup import to_plain
@@ -38,8 +42,6 @@ FEW_EXAMPLES, FEW_KEYWORDS = 10, 5
 LENGTH_RATIO = 2.0
 #: The style guide's length for an answer, in visible characters.
 LONG_ANSWER = 1000
-#: A registry entry checked longer ago than this may have changed: check it again.
-STALE_AFTER_DAYS = 180
 #: Examples of two topics this alike (rapidfuzz ratio on the folded text) confuse the matcher.
 NEAR_DUPLICATE = 92
 _PHONE = re.compile(r"(?<![\w{.])(?:\+?\d[\d\s()-]{4,}\d|\b1\d{2,3}\b|\b116-16\b)")
@@ -135,8 +137,10 @@ def lint(directory: str | Path, today: date | None = None) -> list[Finding]:
     findings += _near_duplicates(kb, places)
     findings += _thin(kb, places)
     findings += _answers(kb, places)
+    findings += _translations(kb, places)
     findings += _stale(kb, places, today or date.today())
     findings += _flows(kb, places)
+    findings += _invisible(Path(directory))
     return sorted(findings)
 
 
@@ -145,8 +149,8 @@ def _stale(kb: KnowledgeBase, places: _Places, today: date) -> list[Finding]:
     found = []
     for hotline in kb.hotlines:
         path, line = places.line_at(hotline.id, "verified")
-        age = (today - hotline.verified).days
-        if age > STALE_AFTER_DAYS:
+        age = coverage.days_since_verified(hotline, today)
+        if coverage.is_stale(hotline, today):
             found.append(Finding(path, line, "warning",
                                  f"'{hotline.id}' was last verified on "
                                  f"{hotline.verified.isoformat()}, {age} days ago: check it "
@@ -156,6 +160,38 @@ def _stale(kb: KnowledgeBase, places: _Places, today: date) -> list[Finding]:
             found.append(Finding(path, line, "warning",
                                  f"'{hotline.id}': 'verified' is {hotline.verified.isoformat()}, "
                                  "a day still to come: write the day you checked it"))
+    return found
+
+
+def _translations(kb: KnowledgeBase, places: _Places) -> list[Finding]:
+    """Languages in which a topic has far fewer examples or keywords than in its richest."""
+    found = []
+    for topic in kb.topics.values():
+        for gap in coverage.translation_gaps(topic):
+            path, line = places.at(topic.id, gap.lang, gap.field)
+            found.append(Finding(path, line, "warning",
+                                 f"'{topic.id}' has {gap.count} {gap.field} in {gap.lang} and "
+                                 f"{gap.richest_count} in {gap.richest}: people who ask in "
+                                 f"{gap.lang} are understood less surely; add {gap.field} "
+                                 f"to reach at least {_at_least(gap.richest_count)}"))
+    return found
+
+
+def _at_least(richest: int) -> int:
+    """The fewest examples or keywords that are not thin beside the richest language's."""
+    return math.ceil(coverage.THIN_SHARE * richest)
+
+
+def _invisible(directory: Path) -> list[Finding]:
+    """Invisible characters: they hide in answers, and split words in any other text."""
+    found = []
+    for path in knowledge_files(directory):
+        text = path.read_text(encoding="utf-8")
+        for char in coverage.invisible_characters(text):
+            found.append(Finding(str(path), char.line, "warning",
+                                 f"an invisible character, {char.name}, at column "
+                                 f"{char.column}: delete it (it comes with copied text; "
+                                 "put the cursor there and press Delete)"))
     return found
 
 

@@ -39,15 +39,32 @@ _DIGRAPHS = (("shch", "w"), ("sh", "w"), ("ch", "c"), ("zh", "j"), ("kh", "h"), 
 _DOUBLED = re.compile(r"([a-z])\1+")
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
 _LETTER_DIGIT = re.compile(r"(?<=[a-z])(?=[0-9])|(?<=[0-9])(?=[a-z])")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
+#: Control characters (category Cc) and the line and paragraph separators: each is a break
+#: between words, so it becomes a space.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+#: Format characters (category Cf, Unicode 14 as in Python 3.11; a test checks the list against
+#: `unicodedata`): soft hyphens, zero-width spaces and joiners, direction marks, the byte-order
+#: mark, tags. They show nothing, so they are removed, not made a space: "су\u00adицид" and
+#: "у\u200bмереть" are the words they look like, whether pasted from a web page or typed to hide
+#: a word from a filter.
+FORMAT_CHARACTERS = re.compile("[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e"
+                     "\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
+                     "\U000110bd\U000110cd\U00013430-\U00013438\U0001bca0-\U0001bca3"
+                     "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]")
 _SPACES = re.compile(r"\s+")
 
 
 def clean(text: str) -> str:
-    """Return the text in NFC with control characters removed and white space collapsed."""
-    text = unicodedata.normalize("NFC", text)
+    """Return the text in NFC without format characters (soft hyphens, zero-width ones), with
+    control characters made spaces and white space collapsed."""
+    text = unicodedata.normalize("NFC", remove_format(text))
     text = _CONTROL.sub(" ", text)
     return _SPACES.sub(" ", text).strip()
+
+
+def remove_format(text: str) -> str:
+    """The text without its invisible format characters (Unicode category Cf)."""
+    return FORMAT_CHARACTERS.sub("", text)
 
 
 def has_letters_or_digits(text: str) -> bool:
@@ -94,7 +111,9 @@ _SIGN_APOSTROPHE = re.compile(r"(?<=[bcdfgjklmnpqrstvwxz])['’ʼ](?=[aeiouy])")
 
 
 def _split_words(text: str) -> str:
-    lowered = _SIGN_APOSTROPHE.sub("", unicodedata.normalize("NFKC", text).lower())
+    # Format characters first: a soft hyphen or a zero-width space inside a word must not
+    # split it (the knowledge files are folded without `clean`).
+    lowered = _SIGN_APOSTROPHE.sub("", unicodedata.normalize("NFKC", remove_format(text)).lower())
     # Fold word by word (cached); anything that is not a letter or digit separates words.
     parts = re.split(r"[^\w]+|_", lowered)
     return " ".join(fold_word(p) for p in parts if p)

@@ -5,6 +5,7 @@ user or chat id, never readable message text."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -37,6 +38,17 @@ class FeedbackRow:
 
 
 @dataclass(frozen=True)
+class ScoreRow:
+    """How many replies of a kind had their best match score in a bucket on a day (bucket b:
+    scores from b/10 up to (b+1)/10, 9 including 1.0)."""
+
+    day: str
+    kind: str
+    bucket: int
+    n: int
+
+
+@dataclass(frozen=True)
 class UnansweredRow:
     """A question the bot could not answer, redacted, dated to the day."""
 
@@ -63,6 +75,9 @@ class Store(Protocol):
     def record_feedback(self, day: str, topic: str, lang: str, helpful: bool) -> None:
         """Count one 👍 or 👎 for a topic."""
 
+    def record_score(self, day: str, kind: str, bucket: int) -> None:
+        """Count one reply's best match score, as a bucket 0-9 (no topic, no text)."""
+
     def save_unanswered(self, day: str, lang: str, text: str) -> None:
         """Keep one redacted unanswered question."""
 
@@ -75,6 +90,9 @@ class Store(Protocol):
     def feedback(self, since_day: str) -> list[FeedbackRow]:
         """Feedback counts from a day on."""
 
+    def scores(self, since_day: str) -> list[ScoreRow]:
+        """Score buckets from a day on."""
+
     def unanswered(self, since_day: str) -> list[UnansweredRow]:
         """Unanswered questions from a day on."""
 
@@ -83,6 +101,12 @@ class Store(Protocol):
 
     def take_vote(self, message_key: str, since_day: str) -> bool:
         """Use up an answer's one vote; tell whether it was offered (since a day) and unused."""
+
+    def dismiss_themes(self, day: str, keys: Iterable[str]) -> None:
+        """Remember themes a moderator dismissed, by keyed hashes of their redacted text."""
+
+    def dismissed_themes(self) -> frozenset[str]:
+        """The keyed hashes of every dismissed theme."""
 
     def close(self) -> None:
         """Release the store."""

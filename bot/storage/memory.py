@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import threading
 from collections import Counter, OrderedDict
+from collections.abc import Iterable
 
 from bot.language import Lang
-from bot.storage import CountRow, FeedbackRow, UnansweredRow
+from bot.storage import CountRow, FeedbackRow, ScoreRow, UnansweredRow
 
 #: How many update ids, votes and language choices are remembered at most.
 REMEMBERED = 100_000
@@ -25,6 +26,8 @@ class MemoryStore:
         self._languages: OrderedDict[str, Lang] = OrderedDict()
         self._counts: Counter[tuple[str, str, str, str]] = Counter()
         self._feedback: Counter[tuple[str, str, str, bool]] = Counter()
+        self._scores: Counter[tuple[str, str, int]] = Counter()
+        self._dismissed: dict[str, str] = {}
         self._unanswered: list[UnansweredRow] = []
         self._votes: OrderedDict[str, str] = OrderedDict()
         self._taken: OrderedDict[int, None] = OrderedDict()
@@ -90,6 +93,26 @@ class MemoryStore:
     def unanswered(self, since_day: str) -> list[UnansweredRow]:
         """Unanswered questions from a day on."""
         return [row for row in self._unanswered if row.day >= since_day]
+
+    def record_score(self, day: str, kind: str, bucket: int) -> None:
+        """Count one reply's best match score, as a bucket 0-9."""
+        with self._lock:
+            self._scores[(day, kind, bucket)] += 1
+
+    def scores(self, since_day: str) -> list[ScoreRow]:
+        """Score buckets from a day on."""
+        return [ScoreRow(*key, n) for key, n in sorted(self._scores.items())
+                if key[0] >= since_day]
+
+    def dismiss_themes(self, day: str, keys: Iterable[str]) -> None:
+        """Remember dismissed themes by their keyed hashes."""
+        with self._lock:
+            for key in keys:
+                self._dismissed.setdefault(key, day)
+
+    def dismissed_themes(self) -> frozenset[str]:
+        """The keyed hashes of every dismissed theme."""
+        return frozenset(self._dismissed)
 
     def offer_vote(self, message_key: str, day: str) -> None:
         """Allow one vote on an answer."""

@@ -9,9 +9,14 @@ ratelimit.py.)
     qoldau:lang:<user key>       hash  lang, day
     qoldau:counts:<day>          hash  ["topic", "lang", "kind"] → n
     qoldau:feedback:<day>        hash  ["topic", "lang", 0|1] → n
-    qoldau:days                  zset  days that have counts or feedback (score YYYYMMDD)
+    qoldau:scores:<day>          hash  ["kind", bucket 0-9] → n
+    qoldau:days                  zset  days that have counts, feedback or scores (score YYYYMMDD)
     qoldau:unanswered            zset  [id, "day", "lang", "text"] (score YYYYMMDD)
     qoldau:vote:<message key>    string  an answer's one 👍/👎, unused (expires in VOTE_DAYS)
+    qoldau:dismissed             hash  keyed hash of a dismissed theme → day
+
+Keys are only ever added: the scores and the dismissed themes came with SQLite's schema 4, and
+a Redis written before simply has none yet (nothing to migrate).
 
 When Redis cannot be reached the bot keeps answering (see `Breaker`): a language is not found
 (the person's Telegram language is used), a new choice and the counts are dropped with a warning.
@@ -28,7 +33,7 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import TypeVar
 
@@ -41,7 +46,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from redis.retry import Retry
 
 from bot.language import Lang, is_lang
-from bot.storage import VOTE_DAYS, CountRow, FeedbackRow, UnansweredRow
+from bot.storage import VOTE_DAYS, CountRow, FeedbackRow, ScoreRow, UnansweredRow
 
 log = logging.getLogger("qoldau.redis")
 
@@ -205,6 +210,10 @@ class RedisStore:
         """Count one 👍 or 👎 for a topic; dropped while Redis is down."""
         self._count("feedback", day, [topic, lang, int(helpful)])
 
+    def record_score(self, day: str, kind: str, bucket: int) -> None:
+        """Count one reply's best match score, as a bucket 0-9; dropped while Redis is down."""
+        self._count("scores", day, [kind, bucket])
+
     def save_unanswered(self, day: str, lang: str, text: str) -> None:
         """Keep one redacted unanswered question; dropped while Redis is down."""
 
@@ -243,6 +252,25 @@ class RedisStore:
         """Feedback counts from a day on; raise StoreUnavailable while Redis is down."""
         return [FeedbackRow(day, str(topic), str(lang), bool(helpful), n)
                 for day, (topic, lang, helpful), n in self._tables("feedback", since_day)]
+
+    def scores(self, since_day: str) -> list[ScoreRow]:
+        """Score buckets from a day on; raise StoreUnavailable while Redis is down."""
+        return [ScoreRow(day, str(kind), int(bucket), n)
+                for day, (kind, bucket), n in self._tables("scores", since_day)]
+
+    def dismiss_themes(self, day: str, keys: Iterable[str]) -> None:
+        """Remember dismissed themes; raise StoreUnavailable while Redis is down (a moderator
+        must not believe a theme is gone when it is not)."""
+        pipe = self.client.pipeline(transaction=True)
+        for key in keys:
+            pipe.hsetnx(self._key("dismissed"), key, day)  # the first dismissal's day stays
+        self._must(pipe.execute)
+
+    def dismissed_themes(self) -> frozenset[str]:
+        """The keyed hashes of every dismissed theme; raise StoreUnavailable while Redis is
+        down."""
+        return frozenset(str(key) for key in self._must(
+            lambda: self.client.hkeys(self._key("dismissed"))))
 
     def unanswered(self, since_day: str) -> list[UnansweredRow]:
         """Unanswered questions from a day on; raise StoreUnavailable while Redis is down."""

@@ -8,11 +8,12 @@ import sqlite3
 import stat
 import threading
 import time
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from bot.language import Lang, is_lang
-from bot.storage import VOTE_DAYS, CountRow, FeedbackRow, UnansweredRow
+from bot.storage import VOTE_DAYS, CountRow, FeedbackRow, ScoreRow, UnansweredRow
 from bot.storage.keys import private_dir
 
 #: Each step upgrades the schema by one version; the database records the version it has.
@@ -55,6 +56,20 @@ MIGRATIONS: tuple[str, ...] = (
         day         TEXT NOT NULL
     );
     CREATE INDEX votes_day ON votes (day);
+    """,
+    # Version 4: the matcher's best score per reply in 0.1-wide buckets (no topic, no text);
+    # themes dismissed in `qoldau triage`, by a keyed hash of their redacted text only.
+    """
+    CREATE TABLE scores (
+        day TEXT NOT NULL, kind TEXT NOT NULL,
+        bucket INTEGER NOT NULL CHECK (bucket BETWEEN 0 AND 9),
+        n INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (day, kind, bucket)
+    );
+    CREATE TABLE dismissed_themes (
+        key TEXT PRIMARY KEY,        -- HMAC of the folded redacted question, never the text
+        day TEXT NOT NULL
+    );
     """,
 )
 #: The database's file name in DATA_DIR.
@@ -157,6 +172,13 @@ class SQLiteStore:
                 "INSERT INTO feedback (day, topic, lang, helpful, n) VALUES (?, ?, ?, ?, 1) "
                 "ON CONFLICT DO UPDATE SET n = n + 1", (day, topic, lang, int(helpful)))
 
+    def record_score(self, day: str, kind: str, bucket: int) -> None:
+        """Count one reply's best match score, as a bucket 0-9."""
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO scores (day, kind, bucket, n) VALUES (?, ?, ?, 1) "
+                "ON CONFLICT DO UPDATE SET n = n + 1", (day, kind, bucket))
+
     def save_unanswered(self, day: str, lang: str, text: str) -> None:
         """Keep one redacted unanswered question."""
         with self._lock:
@@ -183,6 +205,25 @@ class SQLiteStore:
                                     "WHERE day >= ? ORDER BY day", (since_day,)).fetchall()
         return [FeedbackRow(day, topic, lang, bool(helpful), n)
                 for day, topic, lang, helpful, n in rows]
+
+    def scores(self, since_day: str) -> list[ScoreRow]:
+        """Score buckets from a day on."""
+        with self._lock:
+            rows = self._db.execute("SELECT day, kind, bucket, n FROM scores WHERE day >= ? "
+                                    "ORDER BY day, kind, bucket", (since_day,)).fetchall()
+        return [ScoreRow(*row) for row in rows]
+
+    def dismiss_themes(self, day: str, keys: Iterable[str]) -> None:
+        """Remember dismissed themes by their keyed hashes."""
+        with self._lock:
+            self._db.executemany("INSERT INTO dismissed_themes (key, day) VALUES (?, ?) "
+                                 "ON CONFLICT DO NOTHING", [(key, day) for key in keys])
+
+    def dismissed_themes(self) -> frozenset[str]:
+        """The keyed hashes of every dismissed theme."""
+        with self._lock:
+            rows = self._db.execute("SELECT key FROM dismissed_themes").fetchall()
+        return frozenset(row[0] for row in rows)
 
     def unanswered(self, since_day: str) -> list[UnansweredRow]:
         """Unanswered questions from a day on."""

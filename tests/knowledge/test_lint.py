@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.__main__ import main
+from bot.knowledge.coverage import invisible_characters
 from bot.knowledge.lint import lint
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -98,3 +99,49 @@ def test_cli_exit_codes(knowledge: Path, capsys: pytest.CaptureFixture[str]) -> 
     (knowledge / "topics.yaml").write_text("section: [", encoding="utf-8")
     assert main(["lint", str(knowledge)]) == 1  # validation problems come first
     assert ":1:" in capsys.readouterr().out
+
+
+def _add_examples(path: Path, after: str, examples: list[str]) -> None:
+    lines = "".join(f"\n        - {e}" for e in examples)
+    _edit(path, after, after + lines)
+
+
+def test_a_thin_translation_is_a_warning_at_its_list(knowledge: Path) -> None:
+    topics = knowledge / "topics.yaml"
+    # Russian gets 14 examples; Kazakh and English keep 8, under 60 % of 14 (8.4).
+    _add_examples(topics, "        - не с кем поговорить",
+                  ["одна совсем", "скучаю по друзьям", "ни с кем не общаюсь",
+                   "в новой школе нет друзей", "одинокий подросток", "никто не зовет гулять"])
+    thin = [f for f in lint(knowledge) if "understood less surely" in f.message]
+    assert [(f.line, f.message.split(" has ")[1].split(":")[0]) for f in thin] == [
+        (_line_of(topics, "- жалғызбын"), "8 examples in kk and 14 in ru"),
+        (_line_of(topics, "- i feel lonely"), "8 examples in en and 14 in ru")]
+    assert all("at least 9" in f.message and f.severity == "warning" for f in thin)
+
+
+def test_a_translation_near_the_richest_is_not_thin(knowledge: Path) -> None:
+    topics = knowledge / "topics.yaml"
+    _add_examples(topics, "        - не с кем поговорить", ["одна совсем", "скучаю по друзьям"])
+    assert not [f for f in lint(knowledge) if "understood less surely" in f.message]
+
+
+def test_an_invisible_character_is_a_warning_at_its_line_and_column(knowledge: Path) -> None:
+    topics = knowledge / "topics.yaml"
+    _edit(topics, "- у меня нет друзей", "- у меня нет дру\u00adзей")
+    found = [f for f in lint(knowledge) if "invisible character" in f.message]
+    assert [(f.path, f.line, f.severity) for f in found] == [
+        (str(topics), _line_of(topics, "- у меня нет дру"), "warning")]
+    assert "U+00AD SOFT HYPHEN, at column 25" in found[0].message
+
+
+@pytest.mark.parametrize("char", ["\u00ad", "\u200b", "\u200d", "\u2060", "\ufeff", "\u202e",
+                                  "\U000e0041"])
+def test_every_kind_of_invisible_character_is_found(char: str) -> None:
+    found = invisible_characters(f"title: a\nanswer: b{char}c\n")
+    assert [(f.line, f.column, f.char) for f in found] == [(2, 10, char)]
+
+
+def test_a_byte_order_mark_opening_a_file_is_no_finding(knowledge: Path) -> None:
+    topics = knowledge / "topics.yaml"
+    topics.write_text("\ufeff" + topics.read_text(encoding="utf-8"), encoding="utf-8")
+    assert not [f for f in lint(knowledge) if "invisible" in f.message]

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from bot.knowledge.base import KnowledgeBase
-from bot.knowledge.lint import STALE_AFTER_DAYS, lint
+from bot.knowledge.coverage import STALE_AFTER_DAYS
+from bot.knowledge.lint import lint
 from bot.knowledge.loader import load, validate
 
 FIXTURES = Path(__file__).resolve().parents[1] / "data" / "knowledge"

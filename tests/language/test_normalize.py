@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import sys
+import unicodedata
+
 import pytest
 
+from bot.knowledge.base import KnowledgeBase
 from bot.language.normalize import (
     clean,
     fold,
     has_letters_or_digits,
     kazakh_letter_count,
+    remove_format,
     tokens,
 )
+from bot.replies import answer
 
 
 @pytest.mark.parametrize("spellings", [
@@ -92,14 +98,42 @@ def test_fold_forgives_unicode_lookalikes() -> None:
 
 @pytest.mark.parametrize(("text", "cleaned"), [
     ("a\x00b", "a b"),
+    ("a\u2028b", "a b"),  # a line separator is a break between words
     ("стресс\u200b керек", "стресс керек"),  # zero-width space
     ("\ufeffсәлем", "сәлем"),  # byte-order mark
-    ("hi\u202eereht", "hi ereht"),  # right-to-left override
+    ("hi\u202eereht", "hiereht"),  # right-to-left override: removed, not made a space
     ("  много   \t пробелов \n\n ", "много пробелов"),
     ("e\u0301", "\u00e9"),  # composed to NFC
 ])
 def test_clean_removes_control_characters_and_extra_space(text: str, cleaned: str) -> None:
     assert clean(text) == cleaned
+
+
+@pytest.mark.parametrize(("text", "cleaned"), [
+    ("пси\u00adхолог", "психолог"),  # soft hyphen
+    ("у\u200bмереть", "умереть"),  # zero-width space
+    ("кө\u200cмек\u200d", "көмек"),  # zero-width non-joiner and joiner
+    ("\u2066stress\u2069 \u2060help", "stress help"),  # isolates and word joiner
+    ("жал\u180eғыз", "жалғыз"),  # Mongolian vowel separator
+    ("sad\U000e0041", "sad"),  # a tag character
+])
+def test_clean_removes_format_characters_inside_words(text: str, cleaned: str) -> None:
+    assert clean(text) == cleaned
+    assert fold(text) == fold(cleaned)
+
+
+def test_every_format_character_is_removed_and_nothing_else() -> None:
+    """The list in normalize.py is the Unicode category Cf of this Python, no more, no less."""
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        if unicodedata.category(char) == "Cs":
+            continue
+        assert (remove_format(char) == "") is (unicodedata.category(char) == "Cf"), hex(code)
+
+
+def test_a_soft_hyphen_hides_no_word_from_matching_or_the_crisis_reply(kb: KnowledgeBase) -> None:
+    assert answer(kb, "одино\u00adчество", chosen="ru").topic == "loneliness"
+    assert answer(kb, "хочу у\u00adме\u200bреть", chosen="ru").kind == "crisis"
 
 
 def test_clean_keeps_what_a_person_wrote() -> None:

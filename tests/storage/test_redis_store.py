@@ -66,12 +66,31 @@ def test_counts_feedback_and_unanswered_read_back_alike(store: Store) -> None:
     assert [r.day for r in store.unanswered("2025-01-01")] == ["2025-03-02", "2025-03-02"]
 
 
+def test_score_buckets_and_dismissed_themes_read_back_alike(store: Store) -> None:
+    store.record_score("2025-03-01", "answer", 9)
+    store.record_score("2025-03-01", "answer", 9)
+    store.record_score("2025-03-01", "fallback", 1)
+    store.record_score("2025-03-02", "suggestions", 3)
+    assert sorted((r.day, r.kind, r.bucket, r.n) for r in store.scores("2025-03-01")) == [
+        ("2025-03-01", "answer", 9, 2), ("2025-03-01", "fallback", 1, 1),
+        ("2025-03-02", "suggestions", 3, 1)]
+    assert [(r.kind, r.n) for r in store.scores("2025-03-02")] == [("suggestions", 1)]
+
+    assert store.dismissed_themes() == frozenset()
+    store.dismiss_themes("2025-03-02", ["a1b2", "c3d4"])
+    store.dismiss_themes("2025-03-03", ["a1b2"])
+    store.dismiss_themes("2025-03-03", [])
+    assert store.dismissed_themes() == {"a1b2", "c3d4"}
+
+
 def test_redis_keys_hold_no_user_id(redis_url: str) -> None:
     store = RedisStore.from_url(redis_url)
     key = user_key(USER_ID, SECRET)
     store.set_language(key, "kk")
     store.record_reply("2025-03-01", "exam-stress", "kk", "answer")
     store.save_unanswered("2025-03-01", "kk", "redacted words")
+    store.record_score("2025-03-01", "answer", 7)
+    store.dismiss_themes("2025-03-01", ["0123abcd"])
     client = redis.Redis.from_url(redis_url, decode_responses=True)
     dump = []
     for name in client.scan_iter("*"):

@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
+from bot.insight.summary import score_bucket
+from bot.replies import answer
 from tests.fakes.telegram_api import FakeTelegram
 from tests.telegram.conftest import (
     BOT_USERNAME,
@@ -113,3 +115,19 @@ async def test_unanswered_questions_are_kept_redacted_when_enabled(moderated: Ha
     assert "телефон" in kept[0].text
     counts = h.runtime.store.counts("2000-01-01")
     assert {(c.kind, c.lang) for c in counts} == {("fallback", "ru")}
+    # The score is counted in its tenth, with nothing else.
+    assert [(s.kind, s.n) for s in h.runtime.store.scores("2000-01-01")] == [("fallback", 1)]
+
+
+async def test_suggestions_are_counted_under_the_first_topic_offered(moderated: Harness) -> None:
+    h = moderated
+    expected = answer(h.runtime.kb, "советы для папы", chosen="ru")
+    assert expected.kind == "suggestions", "the question must get suggestions for this test"
+    reply = await h.say(PERSON, "советы для папы")
+    first = next(a for a in actions(reply) if a.startswith("t:")).removeprefix("t:")
+    assert first.split("@")[0] == expected.suggested[0]
+    await _until(lambda: bool(h.runtime.store.scores("2000-01-01")))
+    counts = h.runtime.store.counts("2000-01-01")
+    assert [(c.kind, c.topic, c.n) for c in counts] == [("suggestions", expected.suggested[0], 1)]
+    [score] = h.runtime.store.scores("2000-01-01")
+    assert (score.kind, score.bucket, score.n) == ("suggestions", score_bucket(expected.score), 1)

@@ -10,16 +10,14 @@ from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
 from bot.i18n import translator
-from bot.insight.redact import redact, vocabulary
+from bot.insight.counting import count
+from bot.insight.redact import vocabulary
 from bot.replies import Reply, parse_feedback
 from bot.storage import VOTE_DAYS
 from bot.telegram.context import QoldauContext
 from bot.telegram.render import not_modified, parse_callback
 
 log = logging.getLogger("qoldau.telegram")
-
-#: Reply kinds that are counted (menus are navigation, not questions).
-COUNTED = frozenset({"answer", "suggestions", "fallback", "crisis", "check", "empty"})
 
 
 def today() -> date:
@@ -28,20 +26,13 @@ def today() -> date:
 
 
 def count_reply(context: QoldauContext, reply: Reply, question: str | None = None) -> None:
-    """Count a reply by day, topic, language and kind; keep a redacted unanswered question
+    """Count a reply (bot/insight/counting.py), keeping the redacted question of a fallback
     when the operator enabled it. A failing store never costs the person their answer."""
-    if reply.kind not in COUNTED:
-        return
-    runtime = context.runtime
-    day = today()
+    settings = context.runtime.settings
+    keep = settings.unanswered_retention_days if settings.store_unanswered else None
     try:
-        runtime.store.record_reply(day.isoformat(), reply.topic or "", reply.lang, reply.kind)
-        if reply.kind == "fallback" and question and runtime.settings.store_unanswered:
-            text = redact(question, vocabulary(runtime.kb))[:500]
-            if text:
-                runtime.store.save_unanswered(day.isoformat(), reply.lang, text)
-            keep = runtime.settings.unanswered_retention_days
-            runtime.store.purge_unanswered((day - timedelta(days=keep)).isoformat())
+        count(context.runtime.store, reply, today(), question, keep,
+              vocabulary(context.runtime.kb))
     except Exception:
         log.warning("insight not recorded", exc_info=True)
 

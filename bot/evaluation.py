@@ -46,16 +46,7 @@ class Item:
 
 def read_items(path: Path) -> list[Item]:
     """Read and check an eval file; raise `EvalFileError` saying what is wrong."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise EvalFileError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise EvalFileError(f"{path}: cannot read it ({exc})") from None
-    except yaml.YAMLError as exc:
-        raise EvalFileError(f"{path}: not valid YAML: {exc}") from None
-    if not isinstance(data, list) or not data:
-        raise EvalFileError(f"{path}: expected a non-empty YAML list of questions")
+    data = _read_list(path, "questions")
     items = []
     for number, raw in enumerate(data, start=1):
         where = f"{path}: item {number}"
@@ -75,6 +66,21 @@ def read_items(path: Path) -> list[Item]:
             raise EvalFileError(f"{where}: 'crisis' and 'risk' must be true or false")
         items.append(Item(q, lang, tuple(expected), crisis, risk))
     return items
+
+
+def _read_list(path: Path, what: str) -> list[Any]:
+    """A YAML file holding a non-empty list; `EvalFileError` saying what is wrong otherwise."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise EvalFileError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise EvalFileError(f"{path}: cannot read it ({exc})") from None
+    except yaml.YAMLError as exc:
+        raise EvalFileError(f"{path}: not valid YAML: {exc}") from None
+    if not isinstance(data, list) or not data:
+        raise EvalFileError(f"{path}: expected a non-empty YAML list of {what}")
+    return data
 
 
 def _top1(item: Item, reply: Reply) -> bool:
@@ -199,12 +205,7 @@ class SafetyItem:
 
 def read_safety(path: Path = SAFETY_CORPUS) -> list[SafetyItem]:
     """Read and check a safety corpus; raise `EvalFileError` saying what is wrong."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise EvalFileError(f"{path}: cannot read it ({exc})") from None
-    if not isinstance(data, list) or not data:
-        raise EvalFileError(f"{path}: expected a non-empty YAML list of messages")
+    data = _read_list(path, "messages")
     items = []
     for number, raw in enumerate(data, start=1):
         where = f"{path}: item {number}"

@@ -19,6 +19,7 @@ slip through: the question is kept only with the operator's consent, and only fo
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Collection, Iterator
 
 from bot.knowledge.base import KnowledgeBase
@@ -143,17 +144,34 @@ def _words_redacted(text: str, known: frozenset[str]) -> Iterator[str]:
 
 
 _last_vocabulary: list[tuple[KnowledgeBase, frozenset[str]]] = []
+#: An example word is a common one when this many topics' examples use it.
+COMMON_IN_TOPICS = 3
 
 
 def vocabulary(kb: KnowledgeBase) -> frozenset[str]:
-    """The folded words of the knowledge base's titles, answers and keywords, the common words
-    of this domain; computed once per snapshot. Not the example questions: they are written as
-    people write, with the names of towns and friends in them."""
+    """The folded words of the knowledge base's titles, answers and keywords, and those of its
+    example questions that several topics use: the common words of this domain; computed once
+    per snapshot. A word of one topic's examples only may be the name of a town or a friend in a
+    story, so it does not count."""
     if _last_vocabulary and _last_vocabulary[0][0] is kb:
         return _last_vocabulary[0][1]
     words = {word for topic in kb.topics.values() for text in topic.texts.values()
              for part in (text.title, to_plain(text.answer), *text.keywords)
              for word in fold(part).split()}
+    used_by: dict[str, set[str]] = {}
+    capitalised: Counter[str] = Counter()
+    written: Counter[str] = Counter()
+    for topic in kb.topics.values():
+        for text in topic.texts.values():
+            for example in text.examples:
+                for raw in _WORD.findall(example):
+                    for word in fold(raw).split():
+                        used_by.setdefault(word, set()).add(topic.id)
+                        written[word] += 1
+                        capitalised[word] += raw[:1].isupper()
+    # Town names are common in stories too ("Almaty"), but written with a capital.
+    words |= {word for word, topics in used_by.items() if len(topics) >= COMMON_IN_TOPICS
+              and capitalised[word] * 2 < written[word]}
     # A word's first five letters, marked with *, so that its other endings count as known
     # ("сестра" beside the knowledge base's "сестре").
     known = frozenset(words | {f"{word[:5]}*" for word in words if len(word) >= 5})

@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[2]
 VALID = ROOT / "tests" / "data" / "knowledge" / "valid"
 #: The day the questions were asked: today, as the command line reads the clock.
 TODAY = datetime.now(UTC).date()
-SECRET = b"test-secret"
+SECRET = b"triage-test-secret-0123"
 
 QUESTIONS = [
     ("где купить телефон", "ru"),

@@ -22,12 +22,12 @@ PERSON = 7101
 #: Questions the bot has no topic for (it answers each with the fallback), as people write
 #: them: an e-mail address and a phone number in two of them.
 ASKED = [
-    "сосед по комнате в общаге меня достает",
+    "сосед по общаге храпит и включает музыку ночью",
     "дочь боится ходить к стоматологу, пишите на aigerim@mail.ru",
-    "Сосед по комнате в общаге меня достаёт",
+    "Сосед по общаге храпит и включает музыку ночью!",
     "мамам в декрете тяжело, звоните 87015554433",
 ]
-THEME = "сосед по комнате в общаге меня достает"
+THEME = "сосед по общаге храпит и включает музыку ночью"
 
 
 def _comments(text: str) -> list[str]:
@@ -57,7 +57,7 @@ async def test_unanswered_questions_become_an_example_the_bot_then_answers(
     assert main(["triage", "--list", "--json"]) == 0
     listed = json.loads(capsys.readouterr().out)
     themes = [theme["questions"] for theme in listed["themes"]]
-    assert themes[0] == [THEME, "Сосед по комнате в общаге меня достаёт"]  # asked twice
+    assert themes[0] == [THEME, "Сосед по общаге храпит и включает музыку ночью!"]  # twice
     assert sorted(themes[1:]) == [
         ["дочь боится ходить к стоматологу, пишите на [email]"],
         ["мамам в декрете тяжело, звоните [phone]"]]

@@ -3,6 +3,7 @@
     python -m bench.load_webhook                         # 200 people × 5 messages, 1 replica
     python -m bench.load_webhook --replicas 2 --redis    # 2 replicas sharing a redis-server
     python -m bench.load_webhook --limit telegram        # with Telegram's 27 messages/s kept
+    python -m bench.load_webhook --overload 2            # then twice the saturation rate
 
 Each replica is `qoldau run --webhook` as deployed (its own process, uvicorn, the whole
 Application, SQLite or Redis), except that with `--limit off` (the default) Telegram's outgoing
@@ -14,6 +15,12 @@ a question from the development set, waits for the answer, and writes the next.
 Printed: updates per second, latency from Telegram's POST to the bot's sendMessage arriving at
 the fake (p50/p90/p99/max), how long the webhook took to answer 200, errors and lost updates.
 It stops by itself: after --timeout seconds at most, whatever is unanswered counts as lost.
+
+With --overload F, the run above measures the rate the bot saturates at; then Telegram sends
+F times that rate, each update from a new person who does not wait (--overload-updates of them),
+retrying every update the replicas refuse (503, load shedding) as Telegram does. Printed: the
+share of deliveries refused with 503, and updates lost (never answered) or answered twice: both
+must be 0.
 """
 
 from __future__ import annotations
@@ -32,6 +39,7 @@ import signal
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -149,7 +157,7 @@ def free_port() -> int:
 
 @contextlib.asynccontextmanager
 async def replicas(count: int, tg: Any, work: Path, redis_url: str | None,
-                   limit: str) -> AsyncIterator[list[Replica]]:
+                   limit: str, max_updates: int | None = None) -> AsyncIterator[list[Replica]]:
     """Start `count` replica processes; stop them with SIGTERM afterwards."""
     started: list[Replica] = []
     try:
@@ -165,6 +173,8 @@ async def replicas(count: int, tg: Any, work: Path, redis_url: str | None,
                        WEBHOOK_REGISTER="true" if number == 0 else "false", LOG_LEVEL="INFO")
             if redis_url:
                 env["REDIS_URL"] = redis_url
+            if max_updates is not None:
+                env["WEBHOOK_MAX_UPDATES"] = str(max_updates)
             log = work / f"replica-{number}.log"
             with log.open("wb") as sink:
                 process = await asyncio.create_subprocess_exec(
@@ -216,6 +226,39 @@ async def person(tg: Any, user_id: int, asked: Sequence[str], first: int, messag
     return 0
 
 
+async def overload(tg: Any, asked: Sequence[str], rate: float, count: int,
+                   timeout: float) -> dict[str, Any]:
+    """Telegram at `rate` updates a second, each from a new person who does not wait for the
+    answer; return how many were lost, answered twice, and the share of 503 deliveries."""
+    users = [FIRST_USER + 1_000_000 + number for number in range(count)]
+    for user in users:
+        tg.add_private_user(user, language_code=("kk", "ru", "en")[user % 3])
+    first_delivery = len(tg.deliveries)
+    first_send = len(tg.sent_at)
+    start = time.monotonic()
+    for number, user in enumerate(users):
+        await asyncio.sleep(max(0.0, start + number / rate - time.monotonic()))
+        tg.send_text(user, asked[number % len(asked)])
+    sent_s = time.monotonic() - start
+    waiting = set(users)
+    deadline = start + timeout
+    while waiting and time.monotonic() < deadline:
+        await asyncio.sleep(0.2)
+        waiting -= {chat for _, chat in tg.sent_at[first_send:]}
+    await asyncio.sleep(2.0)  # time for a second answer to show up, if one were coming
+    answers = Counter(chat for _, chat in tg.sent_at[first_send:])
+    deliveries = tg.deliveries[first_delivery:]
+    refused = [d for d in deliveries if d[2] == 503]
+    return {"rate_per_s": round(rate, 1), "updates": count, "sending_s": round(sent_s, 2),
+            "seconds_to_last_answer": round(max(t for t, _ in tg.sent_at[first_send:]) - start,
+                                            2) if answers else None,
+            "lost": sum(1 for user in users if answers[user] == 0),
+            "duplicates": sum(1 for user in users if answers[user] > 1),
+            "deliveries": len(deliveries), "refused_503": len(refused),
+            "share_503": round(len(refused) / max(1, len(deliveries)), 3),
+            "updates_refused_at_least_once": len({d[0] for d in refused})}
+
+
 async def drive(args: argparse.Namespace) -> dict[str, Any]:
     """Run the load once; return the numbers."""
     asked, source = questions(load(ROOT / "knowledge"))
@@ -237,7 +280,7 @@ async def drive(args: argparse.Namespace) -> dict[str, Any]:
         try:
             async with tg, replicas(args.replicas, tg, work,
                                     redis_server.url if redis_server else None,
-                                    args.limit) as running:
+                                    args.limit, args.max_updates) as running:
                 tg.route_to(*(replica.url for replica in running))
                 latencies: list[float] = []
                 start = time.monotonic()
@@ -248,6 +291,11 @@ async def drive(args: argparse.Namespace) -> dict[str, Any]:
                 elapsed = max(t for t, _ in tg.sent_at) - min(tg.posted_at.values())
                 rejected = [c for c in tg.calls_to("sendMessage") if not c.ok]
                 refused = [d for d in tg.deliveries if d[2] != 200]
+                shed = None
+                if args.overload:
+                    saturation = len(latencies) / elapsed
+                    shed = await overload(tg, asked, args.overload * saturation,
+                                          args.overload_updates, args.timeout)
             codes = [replica.process.returncode for replica in running]
             # CPU time of the replica processes (exited and reaped by now), start-up included.
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -271,6 +319,7 @@ async def drive(args: argparse.Namespace) -> dict[str, Any]:
         "latency_ms": {name: round(percentile(latencies, share) * 1000, 1) for name, share in
                        (("p50", 0.5), ("p90", 0.9), ("p99", 0.99), ("max", 1.0))},
         "webhook_200_ms_p99": round(percentile(tg.post_seconds, 0.99) * 1000, 1),
+        "max_updates": args.max_updates, "overload": shed,
         "replica_cpu_s": round(replica_cpu, 2),
         "errors": {"rejected_sends": len(rejected), "failed_deliveries": len(refused),
                    "error_log_lines": errors_logged,
@@ -293,6 +342,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="seconds a person pauses before each message, on average (0: "
                         "at once, which finds the most the bot can take)")
     parser.add_argument("--timeout", type=float, default=180, help="give up after (180 s)")
+    parser.add_argument("--overload", type=float, default=0.0, metavar="F",
+                        help="then send at F times the saturation rate measured first (0: no)")
+    parser.add_argument("--overload-updates", type=int, default=2000,
+                        help="updates sent in the overload phase (2000)")
+    parser.add_argument("--max-updates", type=int, default=None,
+                        help="WEBHOOK_MAX_UPDATES of each replica (default: the bot's)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--serve-replica", choices=("off", "telegram"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -321,7 +376,16 @@ def main(argv: Sequence[str] | None = None) -> int:
               f"{errors['error_log_lines']} error log lines, "
               f"exit codes {errors['replica_exit_codes']}")
         print(f"lost updates     {result['lost']}")
-    ok = result["lost"] == 0 and all(code == 0 for code in result["errors"]["replica_exit_codes"])
+        if (shed := result["overload"]) is not None:
+            print(f"overload         {shed['updates']} updates at {shed['rate_per_s']}/s "
+                  f"({args.overload:g} × saturation), sent in {shed['sending_s']} s, last "
+                  f"answer after {shed['seconds_to_last_answer']} s")
+            print(f"load shedding    {shed['share_503']:.1%} of {shed['deliveries']} deliveries "
+                  f"refused with 503 ({shed['updates_refused_at_least_once']} updates at "
+                  f"least once); lost {shed['lost']}, duplicates {shed['duplicates']}")
+    shed = result["overload"]
+    ok = (result["lost"] == 0 and all(code == 0 for code in result["errors"]["replica_exit_codes"])
+          and (shed is None or shed["lost"] == shed["duplicates"] == 0))
     return 0 if ok else 1
 
 

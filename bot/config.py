@@ -68,6 +68,9 @@ class Settings:
     webhook_port: int = 8080
     webhook_path: str = "/telegram"
     webhook_register: bool = True
+    #: Updates a webhook replica holds at most (queued and being handled); beyond it, Telegram
+    #: is answered 503 with Retry-After and delivers the update again later.
+    webhook_max_updates: int = 256
     #: None: SQLite and in-process counters (one process); set: shared by every replica.
     redis_url: Secret | None = None
     #: The name a replica reads updates under in Redis (default: host name and port); a
@@ -188,6 +191,10 @@ def _deployment_settings(get: Callable[[str], str | None]) -> dict[str, Any]:
     register = (get("WEBHOOK_REGISTER") or "true").lower()
     if register not in _TRUE + _FALSE:
         raise SettingsError("WEBHOOK_REGISTER must be true or false")
+    max_updates = get("WEBHOOK_MAX_UPDATES") or "256"
+    if not max_updates.isdigit() or int(max_updates) < 1:
+        raise SettingsError("WEBHOOK_MAX_UPDATES must be a whole number of at least 1 (the "
+                            f"updates a replica holds at most), not {max_updates!r}")
     redis_url = get("REDIS_URL")
     if redis_url is not None and not re.match(r"^(rediss?|unix)://", redis_url):
         raise SettingsError("REDIS_URL must start with redis://, rediss:// or unix://, "
@@ -207,6 +214,7 @@ def _deployment_settings(get: Callable[[str], str | None]) -> dict[str, Any]:
         "webhook_port": int(port),
         "webhook_path": path,
         "webhook_register": register in _TRUE,
+        "webhook_max_updates": int(max_updates),
         "redis_url": Secret(redis_url) if redis_url else None,
     }
 

@@ -23,12 +23,14 @@ def test_defaults_and_a_complete_set() -> None:
     s = settings()
     assert (s.webhook_host, s.webhook_port, s.webhook_path) == ("0.0.0.0", 8080, "/telegram")
     assert s.webhook_register is True and s.redis_url is None
+    assert s.webhook_max_updates == 256
     assert s.webhook_secret is not None and "s3cret" not in repr(s)
     check_webhook(s)
     s = settings(WEBHOOK_HOST="127.0.0.1", WEBHOOK_PORT="8443", WEBHOOK_PATH="/tg/hook",
                  WEBHOOK_REGISTER="false", REDIS_URL="redis://:pw@redis:6379/0",
-                 USER_KEY_SECRET="x" * 64)
+                 USER_KEY_SECRET="x" * 64, WEBHOOK_MAX_UPDATES="32")
     assert (s.webhook_port, s.webhook_path, s.webhook_register) == (8443, "/tg/hook", False)
+    assert s.webhook_max_updates == 32
     assert s.redis_url is not None and "pw" not in repr(s)
 
 
@@ -49,6 +51,8 @@ def test_https_unless_local(url: str) -> None:
     ("WEBHOOK_PATH", "telegram", "start with /"),
     ("WEBHOOK_PATH", "/healthz", "/healthz"),
     ("WEBHOOK_REGISTER", "maybe", "true or false"),
+    ("WEBHOOK_MAX_UPDATES", "0", "at least 1"),
+    ("WEBHOOK_MAX_UPDATES", "many", "at least 1"),
     ("REDIS_URL", "127.0.0.1:6379", "redis://"),
     ("REDIS_URL", "redis://127.0.0.1:6379/0", "USER_KEY_SECRET"),
 ])

@@ -23,8 +23,11 @@ When Redis cannot be reached the bot keeps answering (see `Breaker`): a language
 Only what must not pretend is refused with `StoreUnavailable`: erasing a person's data (saying
 "erased" would be a lie) and the moderators' reports (zero counts would be a lie too).
 
-The Store protocol is synchronous, so this store uses redis-py's blocking client with short
-timeouts; on a loopback or LAN Redis a command costs a fraction of a millisecond, like SQLite.
+The Store protocol is synchronous (shared with SQLite and memory), so this store uses redis-py's
+blocking client with short timeouts, and the bot never calls it on the event loop: its handlers
+go through `Runtime.stored`, which runs these calls in a pool of threads, so a slow Redis delays
+only the person whose update waits on it (the breaker is thread-safe; the client's connection
+pool hands each thread its own connection).
 """
 
 from __future__ import annotations

@@ -57,7 +57,7 @@ from bot.telegram.handlers.flood import guard_flood
 from bot.telegram.handlers.locale import choose_locale
 from bot.telegram.replicas import close_shared, make_rate_limiter, open_shared
 from bot.telegram.request import RetryingRequest
-from bot.telegram.runtime import Runtime
+from bot.telegram.runtime import CONCURRENT_UPDATES, Runtime
 
 log = logging.getLogger("qoldau")
 
@@ -195,7 +195,7 @@ def build_application(settings: Settings, runtime: Runtime,
         .rate_limiter(rate_limiter or make_rate_limiter(runtime))
         .context_types(ContextTypes(context=QoldauContext))
         # Updates run concurrently, so one person's slow exchange never delays another's.
-        .concurrent_updates(64)
+        .concurrent_updates(CONCURRENT_UPDATES)
         .post_init(on_startup)
         .post_stop(on_shutdown)
         .post_shutdown(close_shared)

@@ -23,11 +23,24 @@ log = logging.getLogger("qoldau.telegram.inbox")
 
 class UpdateQueue(asyncio.Queue[object]):
     """The Application's update queue: an update goes in only once the inbox kept it, and only
-    if it was not taken before."""
+    if it was not taken before. It knows how many updates it holds, queued or being handled."""
 
     def __init__(self, inbox: Inbox) -> None:
         super().__init__()
         self.inbox = inbox
+        #: The ids of the updates queued or being handled (until `DurableApplication` is done).
+        self.holding: set[int] = set()
+
+    @property
+    def held(self) -> int:
+        """How many updates are queued or being handled."""
+        return len(self.holding)
+
+    def put_nowait(self, item: object) -> None:
+        """Queue an item, counting an update as held until it was handled."""
+        if isinstance(item, Update):
+            self.holding.add(item.update_id)
+        super().put_nowait(item)
 
     async def put(self, item: object) -> None:
         """Keep an update durably, then queue the updates to handle now."""
@@ -43,9 +56,13 @@ class DurableApplication(Application[Any, Any, Any, Any, Any, Any]):
 
     async def process_update(self, update: object) -> None:
         """Handle an update; then it is done (not when handling was cancelled by a stop)."""
-        await super().process_update(update)
-        if isinstance(update, Update):
-            await self.bot_data["runtime"].inbox.done(update)
+        try:
+            await super().process_update(update)
+            if isinstance(update, Update):
+                await self.bot_data["runtime"].inbox.done(update)
+        finally:
+            if isinstance(update, Update) and isinstance(self.update_queue, UpdateQueue):
+                self.update_queue.holding.discard(update.update_id)
 
 
 async def take_up_left_updates(app: Application[Any, Any, Any, Any, Any, Any]) -> None:

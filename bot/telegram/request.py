@@ -4,7 +4,8 @@ python-telegram-bot's AIORateLimiter already waits out 429 (`retry_after`). This
 with a capped exponential backoff, for 5xx answers and for requests that surely never reached
 Telegram (the connection was refused or could not be opened). A request that timed out while
 waiting for the answer may well have been carried out, so it is retried only when repeating it
-is harmless (reads, edits, settings); a message is never sent twice.
+is harmless (reads, edits, settings); a message is never sent twice. The same goes for a
+connection dropped while waiting for the answer (a read error after the request was written).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import logging
 from typing import Any
 
 import httpx
-from telegram.error import NetworkError
+from telegram.error import NetworkError, TimedOut
 from telegram.request import HTTPXRequest, RequestData
 
 log = logging.getLogger("qoldau.telegram.request")
@@ -27,6 +28,17 @@ MAX_PAUSE_S = 8.0
 IDEMPOTENT_PREFIXES = ("get", "set", "delete", "edit", "answerInlineQuery", "close", "logOut")
 #: Failures that mean the request never left: always safe to repeat.
 NEVER_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+#: Failures while reading the answer, after the request went out: Telegram may well have carried
+#: it out (a connection dropped under a burst), so it is treated like a timeout.
+MAY_HAVE_ARRIVED = (httpx.ReadError, httpx.RemoteProtocolError)
+
+
+def may_have_arrived(error: BaseException | None) -> bool:
+    """Whether a failed request may have been carried out all the same: it timed out, or the
+    connection broke while waiting for the answer (but not one that was never sent)."""
+    if isinstance(error, TimedOut):
+        return not isinstance(error.__cause__, NEVER_SENT)
+    return isinstance(error, NetworkError) and isinstance(error.__cause__, MAY_HAVE_ARRIVED)
 
 
 def _safe_to_repeat(api_method: str, error: NetworkError) -> bool:

@@ -5,11 +5,14 @@ An ASGI app (Starlette, served by uvicorn) with three routes:
     POST WEBHOOK_PATH   an update: the X-Telegram-Bot-Api-Secret-Token header must equal
                         WEBHOOK_SECRET (else 403, and nothing is read); the update is kept
                         durably (inbox.py), queued for the Application, and only then answered
-                        200, so a crash after the 200 loses nothing
+                        200, so a crash after the 200 loses nothing; while the replica holds
+                        WEBHOOK_MAX_UPDATES (queued and being handled), 503 with Retry-After
+                        and nothing is kept, so Telegram delivers it again later
     GET  /healthz       200 while the process is alive
-    GET  /readyz        200 when the knowledge is loaded, the store answers and the bot is not
-                        shutting down; 503 otherwise ("degraded" while running on memory), so a
-                        proxy sends traffic elsewhere
+    GET  /readyz        200 when the knowledge is loaded, the store answers, the replica is not
+                        saturated and not shutting down; 503 otherwise ("degraded" while
+                        running on memory, "saturated" while it is full), so a proxy sends
+                        traffic elsewhere
 
 Shutdown on SIGTERM (or SIGINT) loses nothing: uvicorn stops accepting connections and finishes
 the requests under way; then the Application handles every update already queued and waits for
@@ -42,6 +45,7 @@ from telegram.ext import Application
 from bot.config import Settings
 from bot.logs import setup_logging
 from bot.telegram.app import build_application, runtime_or_report
+from bot.telegram.durable import UpdateQueue
 from bot.telegram.inbox import replica_name
 from bot.telegram.replicas import store_reachable
 from bot.telegram.runtime import Runtime
@@ -53,6 +57,8 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_BODY_BYTES = 1 << 20
 #: How long uvicorn waits for requests under way before closing their connections.
 GRACEFUL_S = 10
+#: What a saturated replica asks Telegram to wait before delivering an update again.
+BUSY_RETRY_AFTER_S = 1
 
 
 class _Server(uvicorn.Server):
@@ -96,6 +102,8 @@ class WebhookServer:
         self._secret = settings.webhook_secret.reveal().encode()
         self._sock = sock
         self._port: int | None = None
+        #: Updates past the saturation check and not yet queued (being read and kept).
+        self._admitting = 0
         self.asgi = Starlette(routes=[
             Route(settings.webhook_path, self.receive, methods=["POST"]),
             Route("/healthz", self.healthz, methods=["GET"]),
@@ -117,6 +125,18 @@ class WebhookServer:
             self._port = int(sock.getsockname()[1])
         return self._port
 
+    @property
+    def held(self) -> int:
+        """The updates this replica holds: queued, being handled, or being admitted."""
+        queue = self.application.update_queue
+        held = queue.held if isinstance(queue, UpdateQueue) else queue.qsize()
+        return held + self._admitting
+
+    @property
+    def saturated(self) -> bool:
+        """Whether this replica holds as many updates as it may (WEBHOOK_MAX_UPDATES)."""
+        return self.held >= self.settings.webhook_max_updates
+
     # ---- routes ------------------------------------------------------------------------------
 
     async def receive(self, request: Request) -> Response:
@@ -128,6 +148,18 @@ class WebhookServer:
         if not self.accepting:
             # Shutting down: Telegram will deliver it again, here or elsewhere.
             return Response("shutting down", status_code=503)
+        if self.saturated:
+            # Load shedding: neither kept nor marked taken, so Telegram's next delivery of it
+            # is answered (once) when there is room, here or on another replica.
+            return Response("busy", status_code=503,
+                            headers={"Retry-After": str(BUSY_RETRY_AFTER_S)})
+        self._admitting += 1
+        try:
+            return await self._admit(request)
+        finally:
+            self._admitting -= 1
+
+    async def _admit(self, request: Request) -> Response:
         body = await request.body()  # only Telegram, which knows the secret, gets this far
         if len(body) > MAX_BODY_BYTES:
             return Response("too large", status_code=413)
@@ -145,16 +177,18 @@ class WebhookServer:
 
     async def readyz(self, request: Request) -> Response:
         """Say whether this replica can take updates now, or runs degraded (on memory)."""
-        checks: dict[str, bool | str] = {
-            "serving": self.accepting and self.application.running,
-            "knowledge": bool(self.runtime.kb.topics),
-            "store": await asyncio.to_thread(store_reachable, self.runtime.store),
-        }
-        ready = all(checks.values())
-        checks["status"] = ("ready" if ready else
-                            "degraded" if checks["serving"] and checks["knowledge"] else
-                            "not ready")
-        return JSONResponse(checks, status_code=200 if ready else 503)
+        serving = self.accepting and self.application.running
+        knowledge = bool(self.runtime.kb.topics)
+        store = await asyncio.to_thread(store_reachable, self.runtime.store)
+        saturated = self.saturated
+        status = ("not ready" if not (serving and knowledge) else
+                  "saturated" if saturated else
+                  "degraded" if not store else
+                  "ready")
+        checks: dict[str, bool | str] = {"serving": serving, "knowledge": knowledge,
+                                         "store": store, "saturated": saturated,
+                                         "status": status}
+        return JSONResponse(checks, status_code=200 if status == "ready" else 503)
 
     # ---- lifecycle ---------------------------------------------------------------------------
 

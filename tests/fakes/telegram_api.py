@@ -1060,6 +1060,8 @@ class ApiCall:
     params: dict[str, Any]
     status: int | None = None
     response: dict[str, Any] | None = None
+    #: Carried out, but the connection was closed instead of answering (drop_connection_next).
+    dropped: bool = False
 
     @property
     def done(self) -> bool:
@@ -1355,6 +1357,7 @@ class FakeTelegram:
         self._buckets: dict[int | str, TokenBucket] = {}
         self._faults: dict[str, deque[_Fault]] = {}
         self._delays: dict[str, deque[float]] = {}
+        self._drops: dict[str, int] = {}
 
         self._changed = asyncio.Event()
         self._closing = False
@@ -1501,6 +1504,11 @@ class FakeTelegram:
                 raise invalid
             result = await self._dispatch(method, call.params)
             call.status, call.response = 200, {"ok": True, "result": result}
+            if self._take_drop(method):
+                # Carried out, but the answer never leaves: the client's read fails.
+                call.dropped = True
+                assert request.transport is not None
+                request.transport.abort()
         except ApiError as err:
             call.status, call.response = err.status, err.body()
         except Exception as exc:  # a bug in the fake: answer 500 and fail the test at exit
@@ -1572,6 +1580,13 @@ class FakeTelegram:
                 while not self._closing and (left := deadline - time.monotonic()) > 0:
                     await self._wait_change(left)
                 return
+
+    def _take_drop(self, method: str) -> bool:
+        for key in (method, "*"):
+            if self._drops.get(key, 0) > 0:
+                self._drops[key] -= 1
+                return True
+        return False
 
     def _apply_fault(self, method: str) -> None:
         for key in (method, "*"):
@@ -2697,6 +2712,13 @@ class FakeTelegram:
         """
         name = self.spec.canonical_method(method) or method
         self._delays.setdefault(name, deque()).extend([seconds] * times)
+
+    def drop_connection_next(self, method: str, times: int = 1) -> None:
+        """Carry out the next `times` calls of method ("*" = any), then close the connection
+        instead of answering: the request arrived, but the client's read fails (as when a
+        connection breaks under a burst)."""
+        name = self.spec.canonical_method(method) or method
+        self._drops[name] = self._drops.get(name, 0) + times
 
     async def refuse_connections(self, seconds: float) -> None:
         """Close the listening socket and drop open connections now; reopen after `seconds`."""

@@ -106,11 +106,46 @@ async def test_health_and_readiness(bot: BotHarness) -> None:
     base = the_replica(bot).base
     assert await get(base + "/healthz") == (200, {"status": "alive"})
     assert await get(base + "/readyz") == (200, {"serving": True, "knowledge": True,
-                                                 "store": True, "status": "ready"})
+                                                 "store": True, "saturated": False,
+                                                 "status": "ready"})
     bot.runtime.store.close()  # the store stops answering
     status, checks = await get(base + "/readyz")
     assert status == 503 and checks["store"] is False and checks["status"] == "degraded"
     assert (await get(base + "/healthz"))[0] == 200  # alive all the same
+
+
+async def test_beyond_its_bound_a_replica_refuses_and_every_update_is_answered_once(
+        tg: WebhookTelegram, tmp_path: Path) -> None:
+    people = range(6100, 6112)
+    async with replica(webhook_settings(tg, tmp_path, webhook_max_updates=3)) as one:
+        tg.route_to(one.url)
+        # The first three answers take Telegram 3 s: the replica holds three updates, its bound.
+        tg.delay_next("sendMessage", 3.0, times=3)
+        for person in people:
+            tg.add_private_user(person, language_code="en")
+        updates = [tg.send_text(person, "police number") for person in people]
+        for _ in range(1000):
+            status, checks = await get(one.base + "/readyz")
+            if checks["status"] == "saturated":
+                break
+            await asyncio.sleep(0.01)
+        assert status == 503 and checks["saturated"] is True
+        # Telegram delivering one more meanwhile is told to come back later.
+        async with aiohttp.ClientSession() as session, session.post(
+                one.url, json=updates[-1], headers={SECRET_HEADER: WEBHOOK_SECRET}) as answer:
+            assert answer.status == 503
+            assert int(answer.headers["Retry-After"]) >= 1
+        for person in people:
+            await tg.wait_for("sendMessage", timeout=30,
+                              predicate=lambda p, person=person: p.get("chat_id") == person)
+        await tg.wait_idle(timeout=20, quiet=0.3)
+        assert (await get(one.base + "/readyz"))[1]["status"] == "ready"
+    # Refused updates were delivered again, kept then, and answered: each exactly once.
+    assert any(status == 503 for _, _, status in tg.deliveries)
+    for person in people:
+        assert len([c for c in tg.calls_to("sendMessage")
+                    if c.ok and c.params["chat_id"] == person]) == 1
+    assert tg.undelivered == 0
 
 
 async def test_a_replica_that_does_not_register_still_answers(

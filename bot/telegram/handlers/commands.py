@@ -27,9 +27,11 @@ async def show_privacy(update: Update, context: QoldauContext) -> None:
     await send(update, context, about_menu(context.runtime.kb, context.lang), "command")
 
 
-def forget_reply(context: QoldauContext) -> Reply:
+async def forget_reply(context: QoldauContext) -> Reply:
     """Erase what is kept about the person and say so."""
-    erased = context.user_key is not None and context.runtime.store.forget(context.user_key)
+    runtime = context.runtime
+    erased = context.user_key is not None and await runtime.stored(runtime.store.forget,
+                                                                   context.user_key)
     lang = context.lang
     _ = translator(lang)
     text = (_("Done: I erased your language choice. I keep nothing else about you.") if erased
@@ -44,7 +46,7 @@ def forget_reply(context: QoldauContext) -> Reply:
 
 async def forget(update: Update, context: QoldauContext) -> None:
     """Erase everything stored about the person and confirm."""
-    await send(update, context, forget_reply(context), "command")
+    await send(update, context, await forget_reply(context), "command")
     context.stored_lang = None
 
 

@@ -58,8 +58,8 @@ async def send(update: Update, context: QoldauContext, reply: Reply,
         reply_parameters=({"message_id": reply_to, "allow_sending_without_reply": True}
                           if reply_to else None))  # type: ignore[arg-type]
     log_reply(update_kind, reply)
-    count_reply(context, reply, question)
-    offer_vote(context, reply, sent)
+    await count_reply(context, reply, question)
+    await offer_vote(context, reply, sent)
     await note_message(context, sent)
     return sent
 

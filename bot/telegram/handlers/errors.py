@@ -5,12 +5,12 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.error import Forbidden, TelegramError, TimedOut
+from telegram.error import Forbidden, TelegramError
 
 from bot.i18n import translator
 from bot.telegram.context import QoldauContext
 from bot.telegram.handlers.common import note_message
-from bot.telegram.request import NEVER_SENT
+from bot.telegram.request import may_have_arrived
 
 log = logging.getLogger("qoldau.telegram")
 
@@ -23,10 +23,12 @@ async def on_error(update: object, context: QoldauContext) -> None:
         # The person blocked the bot or left: nothing to apologise to.
         log.info("recipient unavailable", extra={"error": kind})
         return
-    if isinstance(error, TimedOut) and not isinstance(error.__cause__, NEVER_SENT):
-        # Telegram did not answer in time, but it most likely delivered the reply: an apology
-        # asking to try again would only bring the same answer twice.
-        log.warning("reply timed out", extra={"update": _update_kind(update)})
+    if may_have_arrived(error):
+        # Telegram did not answer in time, or the connection broke after the request went out,
+        # but it most likely delivered the reply: an apology asking to try again would only
+        # bring the same answer twice.
+        log.warning("reply may have arrived", extra={"error": kind,
+                                                     "update": _update_kind(update)})
         return
     log.error("handler failed", extra={"error": kind,
                                        "update": _update_kind(update)},

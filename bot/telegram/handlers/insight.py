@@ -25,19 +25,21 @@ def today() -> date:
     return datetime.now(UTC).date()
 
 
-def count_reply(context: QoldauContext, reply: Reply, question: str | None = None) -> None:
+async def count_reply(context: QoldauContext, reply: Reply, question: str | None = None,
+                      ) -> None:
     """Count a reply (bot/insight/counting.py), keeping the redacted question of a fallback
     when the operator enabled it. A failing store never costs the person their answer."""
-    settings = context.runtime.settings
+    runtime = context.runtime
+    settings = runtime.settings
     keep = settings.unanswered_retention_days if settings.store_unanswered else None
     try:
-        count(context.runtime.store, reply, today(), question, keep,
-              vocabulary(context.runtime.kb))
+        await runtime.stored(count, runtime.store, reply, today(), question, keep,
+                             vocabulary(runtime.kb))
     except Exception:
         log.warning("insight not recorded", exc_info=True)
 
 
-def offer_vote(context: QoldauContext, reply: Reply, sent: Message | None) -> None:
+async def offer_vote(context: QoldauContext, reply: Reply, sent: Message | None) -> None:
     """Let an answer with 👍/👎 get one vote: keep its anonymous key (chat, message and topic
     hashed together) for VOTE_DAYS. A failing store costs only that vote."""
     topic = next((found[0] for row in reply.buttons for button in row
@@ -46,8 +48,9 @@ def offer_vote(context: QoldauContext, reply: Reply, sent: Message | None) -> No
         return
     runtime = context.runtime
     try:
-        runtime.store.offer_vote(runtime.answer_key(sent.chat.id, sent.message_id, topic),
-                                 today().isoformat())
+        await runtime.stored(runtime.store.offer_vote,
+                             runtime.answer_key(sent.chat.id, sent.message_id, topic),
+                             today().isoformat())
     except Exception:
         log.warning("vote not offered", exc_info=True)
 
@@ -68,10 +71,16 @@ async def on_feedback(update: Update, context: QoldauContext, topic: str,
     if topic in runtime.kb.topics and isinstance(message, Message):
         key = runtime.answer_key(message.chat.id, message.message_id, topic)
         since = (today() - timedelta(days=VOTE_DAYS)).isoformat()
+        lang = context.lang
+
+        def vote() -> bool:
+            if not runtime.store.take_vote(key, since):
+                return False
+            runtime.store.record_feedback(today().isoformat(), topic, lang, helpful)
+            return True
+
         try:
-            if runtime.store.take_vote(key, since):
-                runtime.store.record_feedback(today().isoformat(), topic, context.lang, helpful)
-                counted = True
+            counted = await runtime.stored(vote)
         except Exception:
             log.warning("feedback not recorded", exc_info=True)
     if not counted:

@@ -25,7 +25,7 @@ async def choose_locale(update: object, context: QoldauContext) -> None:
     if context.user_key is None:
         return
     try:
-        context.stored_lang = runtime.store.get_language(context.user_key)
+        context.stored_lang = await runtime.stored(runtime.store.get_language, context.user_key)
     except Exception:
         log.warning("stored language unavailable", exc_info=True)
     context.lang = context.stored_lang or context.lang

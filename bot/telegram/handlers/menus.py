@@ -41,14 +41,15 @@ async def on_button(update: Update, context: QoldauContext) -> None:
     if action.startswith(SET_LANG_PREFIX) and is_lang(action[len(SET_LANG_PREFIX):]):
         lang = action[len(SET_LANG_PREFIX):]
         if context.user_key is not None:
-            runtime.store.set_language(context.user_key, lang)  # type: ignore[arg-type]
+            await runtime.stored(runtime.store.set_language, context.user_key,
+                                 lang)  # type: ignore[arg-type]
         context.lang = context.stored_lang = lang  # type: ignore[assignment]
         _ = translator(context.lang)
         reply = main_menu(runtime.kb, context.lang, escape(_("Language: {name}. ").format(
             name=LANGUAGE_NAMES[context.lang])) + escape(_(
                 "Choose a topic, or just write your question.")))
     elif action == FORGET:
-        reply = forget_reply(context)
+        reply = await forget_reply(context)
     else:
         found = screen(runtime.kb, action, context.lang)
         if found is None:

@@ -64,7 +64,7 @@ async def notify_moderators(app: Application, result: ReloadResult) -> None:  # 
     if result.ok:
         return
     for moderator in runtime.settings.moderator_ids:
-        lang = runtime.store.get_language(runtime.key(moderator)) or \
+        lang = await runtime.stored(runtime.store.get_language, runtime.key(moderator)) or \
             runtime.settings.default_language
         try:
             await app.bot.send_message(moderator, reload_report(result, lang),

@@ -55,7 +55,7 @@ async def on_text(update: Update, context: QoldauContext) -> None:
     if in_group(update):
         await _send_in_group(update, context, reply)
         log_reply(kind, reply)
-        count_reply(context, reply, text)
+        await count_reply(context, reply, text)
     else:
         await send(update, context, reply, kind, question=text)
 
@@ -78,4 +78,4 @@ async def _send_in_group(update: Update, context: QoldauContext, reply: Reply) -
         link_preview_options=NO_PREVIEW,
         reply_parameters={"message_id": message.message_id,  # type: ignore[arg-type]
                           "allow_sending_without_reply": True})
-    offer_vote(context, reply, sent)
+    await offer_vote(context, reply, sent)

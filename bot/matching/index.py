@@ -52,6 +52,8 @@ STOPWORD_WEIGHT = 0.2
 #: Two different words are the same word when this alike (0..1): one typo in a 5-letter word,
 #: or the same stem with another ending.
 WORD_SIMILARITY = 0.74
+#: Words this short need this similarity: one letter changed or missing, not two.
+SHORT_FUZZY, SHORT_WORD_SIMILARITY = 5, 0.8
 #: A fuzzy match earns less than an exact one: similarity 0.74 earns about a third of a word,
 #: 0.9 (one typo in ten letters, or another ending) three quarters.
 FUZZY_FLOOR = 0.6
@@ -214,7 +216,7 @@ class MatchIndex:
             alike = () if word in self.idf else self._by_first.get(_first_sound(word), ())
             for other, score, _ in process.extract(word, alike,
                                                    scorer=fuzz.ratio,
-                                                   score_cutoff=WORD_SIMILARITY * 100,
+                                                   score_cutoff=_similarity_floor(word) * 100,
                                                    limit=12):
                 found[other] = max(found.get(other, 0.0), _credit(score / 100))
             if len(word) >= STEM:
@@ -350,6 +352,12 @@ def _weight(word: str, idf: Mapping[str, float], max_idf: float) -> float:
     """How much a word tells: rare words most, unknown words as much as the rarest."""
     value = idf.get(word, max_idf * UNKNOWN_WEIGHT)
     return value * STOPWORD_WEIGHT if word in ALL_STOPWORDS else value
+
+
+def _similarity_floor(word: str) -> float:
+    """How alike a known word must be to count for this one: stricter for short words, where
+    two letters changed is another word ("music" is not "muc")."""
+    return SHORT_WORD_SIMILARITY if len(word) <= SHORT_FUZZY else WORD_SIMILARITY
 
 
 def _first_sound(word: str) -> str:

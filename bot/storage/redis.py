@@ -36,7 +36,7 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, datetime
 from typing import TypeVar
 
@@ -107,6 +107,20 @@ class Breaker:
             was_down, self.down = self.down, False
         if was_down:
             log.info("redis back", extra={"part": self.name})
+
+    async def attempt(self, call: Callable[[], Awaitable[T]],
+                      fallback: Callable[[], Awaitable[T]]) -> T:
+        """Redis when it answers, the fallback (this process's memory) otherwise; each try
+        tells the breaker whether Redis is there."""
+        if self.available():
+            try:
+                result = await call()
+            except UNREACHABLE as exc:
+                self.failed(exc)
+            else:
+                self.succeeded()
+                return result
+        return await fallback()
 
 
 def sync_client(url: str) -> redis.Redis:

@@ -20,7 +20,7 @@ from typing import Final, TypeVar, cast
 
 import redis.asyncio
 
-from bot.storage.redis import DEFAULT_PREFIX, UNREACHABLE, Breaker
+from bot.storage.redis import DEFAULT_PREFIX, Breaker
 
 T = TypeVar("T")
 
@@ -112,15 +112,9 @@ class ChatLog:
     async def _try(self, call: Callable[[], Awaitable[T]],
                    fallback: Callable[[], Awaitable[T]]) -> T:
         """Redis when there is one and it answers; this process's memory otherwise."""
-        if self.client is not None and self.breaker.available():
-            try:
-                result = await call()
-            except UNREACHABLE as exc:
-                self.breaker.failed(exc)
-            else:
-                self.breaker.succeeded()
-                return result
-        return await fallback()
+        if self.client is None:
+            return await fallback()
+        return await self.breaker.attempt(call, fallback)
 
     def _sweep(self) -> None:
         now = self.clock()

@@ -14,7 +14,7 @@ from typing import TypeVar
 
 import redis.asyncio
 
-from bot.storage.redis import DEFAULT_PREFIX, UNREACHABLE, Breaker
+from bot.storage.redis import DEFAULT_PREFIX, Breaker
 from bot.telegram.flood import MemoryFloodCounter
 
 T = TypeVar("T")
@@ -33,15 +33,7 @@ class RedisFloodCounter:
 
     async def _try(self, call: Callable[[], Awaitable[T]], fallback: Callable[[], Awaitable[T]],
                    ) -> T:
-        if self.breaker.available():
-            try:
-                result = await call()
-            except UNREACHABLE as exc:
-                self.breaker.failed(exc)
-            else:
-                self.breaker.succeeded()
-                return result
-        return await fallback()
+        return await self.breaker.attempt(call, fallback)
 
     async def is_quiet(self, key: str) -> bool:
         """Whether the person is in a quiet period after a warning."""

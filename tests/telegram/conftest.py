@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +16,7 @@ import pytest_asyncio
 from telegram.ext import Application
 
 from bot.config import Secret, Settings
+from bot.logs import setup_logging
 from bot.telegram.app import build_application, make_runtime, on_shutdown, on_startup
 from bot.telegram.runtime import Runtime
 from tests.fakes.telegram_api import FakeTelegram, StoredMessage
@@ -22,6 +24,18 @@ from tests.fakes.telegram_api import FakeTelegram, StoredMessage
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "123456789:AAHtest-token-for-the-fake-server-0123"
 BOT_USERNAME = "qoldau_test_bot"
+
+
+@pytest.fixture
+def production_logs() -> Iterator[io.StringIO]:
+    """Logging configured as `qoldau run` configures it (at DEBUG), into a buffer."""
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level
+    buffer = io.StringIO()
+    setup_logging("DEBUG", secrets=[TOKEN], stream=buffer)
+    yield buffer
+    root.handlers[:], level = saved
+    root.setLevel(level)
 
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
 

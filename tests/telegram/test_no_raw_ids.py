@@ -8,18 +8,15 @@ import base64
 import contextlib
 import io
 import json
-import logging
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import redis
 
 from bot.config import Secret
-from bot.logs import setup_logging
 from tests.redis_server import RedisServer
-from tests.telegram.conftest import BOT_USERNAME, TOKEN, Harness, button_data
+from tests.telegram.conftest import BOT_USERNAME, Harness, button_data
 from tests.telegram.webhook_support import fake_telegram, running_bot, webhook_settings
 
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
@@ -28,17 +25,6 @@ PERSON, MEMBER, GROUP = 987654321, 987650001, -1009876512345
 IDS = (PERSON, MEMBER, GROUP)
 SAID = ("Zhanargul Bekova", "тревожусь перед экзаменом", "өлгім келеді", "мне одиноко")
 
-
-@pytest.fixture
-def logs() -> Iterator[io.StringIO]:
-    """Logging configured as `qoldau run` configures it (at DEBUG), into a buffer."""
-    root = logging.getLogger()
-    saved = root.handlers[:], root.level
-    buffer = io.StringIO()
-    setup_logging("DEBUG", secrets=[TOKEN], stream=buffer)
-    yield buffer
-    root.handlers[:], level = saved
-    root.setLevel(level)
 
 
 def needles() -> list[str]:
@@ -107,7 +93,7 @@ async def session(bot: Harness) -> None:
 
 @pytest.mark.parametrize("store", ["sqlite", "redis"])
 async def test_no_raw_id_in_redis_its_file_data_dir_or_logs(
-        store: str, logs: io.StringIO, tmp_path: Path,
+        store: str, production_logs: io.StringIO, tmp_path: Path,
         request: pytest.FixtureRequest) -> None:
     data_dir = tmp_path / "data"
     copies: list[tuple[str, str]] = []  # (where, everything there as text)
@@ -130,15 +116,15 @@ async def test_no_raw_id_in_redis_its_file_data_dir_or_logs(
             await session(bot)
             copy_everything("during the session")  # the write-ahead log holds every change
         copy_everything("after it")
-    copies.append(("logs", logs.getvalue()))
+    copies.append(("logs", production_logs.getvalue()))
     if server is not None:
         assert "qoldau:inbox" in copies[1][1]  # the append-only file holds the session
         assert not data_dir.exists()  # replicas keep nothing in DATA_DIR
     else:
         assert "languages" in copies[0][1]  # the database is there
-    assert '"reply"' in logs.getvalue()
+    assert '"reply"' in production_logs.getvalue()
     found = [(where, needle) for where, text in copies for needle in needles()
              if needle in as_an_attacker_reads(text)]
     assert found == []
-    for line in logs.getvalue().splitlines():
+    for line in production_logs.getvalue().splitlines():
         json.loads(line)

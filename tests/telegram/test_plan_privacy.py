@@ -14,7 +14,6 @@ from bot.config import Secret
 from bot.telegram.flood import FloodGuard
 from tests.fakes.telegram_api import FakeTelegram
 from tests.telegram.conftest import BOT_USERNAME, TOKEN, Harness, make_settings, run_bot
-from tests.telegram.test_privacy import production_logs  # noqa: F401 - a fixture
 
 USERS = {"kk": 6101, "ru": 6102, "en": 6103}
 #: What three people type into their plans: names, places, habits.
@@ -59,7 +58,7 @@ def assert_nowhere(data_dir: Path, logs: str) -> None:
 
 
 async def test_no_word_of_a_plan_reaches_the_database_or_the_logs(
-        production_logs: io.StringIO, harness: Harness) -> None:  # noqa: F811
+        production_logs: io.StringIO, harness: Harness) -> None:
     await fill_plans(harness)
     harness.runtime.store.close()
     assert any(harness.settings.data_dir.glob("qoldau.sqlite3*"))
@@ -67,7 +66,7 @@ async def test_no_word_of_a_plan_reaches_the_database_or_the_logs(
 
 
 async def test_no_word_of_a_plan_reaches_redis(
-        production_logs: io.StringIO, tmp_path: Path, redis_url: str) -> None:  # noqa: F811
+        production_logs: io.StringIO, tmp_path: Path, redis_url: str) -> None:
     async with FakeTelegram(token=TOKEN, bot_username=BOT_USERNAME) as tg:
         settings = make_settings(tg, tmp_path / "data", redis_url=Secret(redis_url),
                                  user_key_secret=Secret("s" * 32))

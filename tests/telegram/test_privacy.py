@@ -5,12 +5,9 @@ from __future__ import annotations
 
 import io
 import json
-import logging
-from collections.abc import Iterator
 
 import pytest
 
-from bot.logs import setup_logging
 from tests.telegram.conftest import TOKEN, Harness, buttons
 
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
@@ -18,17 +15,6 @@ pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecatio
 USER_ID = 987654321
 SECRET_WORDS = ("Zhanargul", "тревожусь перед экзаменом", "өлгім келеді", "my stepdad hits me")
 
-
-@pytest.fixture
-def production_logs() -> Iterator[io.StringIO]:
-    """Logging configured as `qoldau run` configures it, into a buffer."""
-    root = logging.getLogger()
-    saved = root.handlers[:], root.level
-    buffer = io.StringIO()
-    setup_logging("DEBUG", secrets=[TOKEN], stream=buffer)
-    yield buffer
-    root.handlers[:], level = saved
-    root.setLevel(level)
 
 
 async def test_nothing_personal_is_stored_or_logged(

@@ -202,11 +202,11 @@ async def test_a_changed_step_goes_live_and_a_broken_flows_file_never(tmp_path: 
     holder = KnowledgeHolder(load(target))
     flows = target / "flows.yaml"
     text = flows.read_text(encoding="utf-8")
-    flows.write_text(text.replace("Давайте вместе немного замедлимся.",
-                                  "Давайте вместе замедлимся, не спеша."), encoding="utf-8")
+    flows.write_text(text.replace("Давай вместе немного замедлимся.",
+                                  "Давай вместе замедлимся, не спеша."), encoding="utf-8")
     assert (await reload_knowledge(holder, target)).ok
     step = screen(holder.current, "flow:calm-now", "ru")
-    assert step is not None and "Давайте вместе замедлимся, не спеша." in step.text
+    assert step is not None and "Давай вместе замедлимся, не спеша." in step.text
     good = holder.current
     flows.write_text(text.replace("kind: plan", "kind: planned"), encoding="utf-8")
     result = await reload_knowledge(holder, target)

@@ -126,13 +126,14 @@ def test_the_whatsapp_button_prints_a_wa_me_link_with_the_draft_url_encoded(
     assert crisis is not None and kb.crisis.texts["ru"][:20] not in crisis  # plain, no HTML
     link = chat.handle(option(crisis, "WhatsApp"))
     assert link == "Откройте ссылку: https://wa.me/77081060810"
-    drafts = chat.handle(option(crisis, "Помочь написать"))
+    drafts = chat.handle(option(crisis, "Помогите написать"))
     assert drafts is not None
-    printed = chat.handle(option(drafts, "Мне плохо, хочу поговорить"))
+    draft = kb.first_messages.texts[0]["ru"] if kb.first_messages else ""
+    printed = chat.handle(option(drafts, draft))
     assert printed is not None
     url = printed.split(": ", 1)[1]
     assert " " not in url
-    assert parse_qs(urlsplit(url).query) == {"text": ["Мне плохо, хочу поговорить"]}
+    assert parse_qs(urlsplit(url).query) == {"text": [draft]}
 
 
 def test_calm_now_runs_start_to_end_and_can_be_left(kb: KnowledgeBase, chat: ConsoleChat) -> None:

@@ -21,7 +21,7 @@ async def test_hotline_card_opens_a_line_screen_in_place_and_back(harness: Harne
     line = await harness.press(PARENT, card, "e|h:150")
     assert line.message_id == card.message_id  # navigation edits the card in place
     assert "Для кого:" in line.text and "Языки: казахский, русский" in line.text
-    assert "Что происходит, когда вы звоните или пишете" in line.text
+    assert "Что будет, когда вы позвоните или напишете" in line.text
     assert "Последняя проверка:" in line.text
     assert actions(line) == ["e|hotlines", "e|menu"]
 

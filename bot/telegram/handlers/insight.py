@@ -32,9 +32,11 @@ async def count_reply(context: QoldauContext, reply: Reply, question: str | None
     runtime = context.runtime
     settings = runtime.settings
     keep = settings.unanswered_retention_days if settings.store_unanswered else None
+    # The knowledge base's vocabulary only serves redaction: built when a question may be kept.
+    known = vocabulary(runtime.kb) if keep is not None and reply.kind == "fallback" else (
+        frozenset())
     try:
-        await runtime.stored(count, runtime.store, reply, today(), question, keep,
-                             vocabulary(runtime.kb))
+        await runtime.stored(count, runtime.store, reply, today(), question, keep, known)
     except Exception:
         log.warning("insight not recorded", exc_info=True)
 

@@ -26,7 +26,8 @@ from rapidfuzz import fuzz, process
 from bench import DEV_SET
 from bench.timing import summary, time_per_question
 from bot.evaluation import read_items
-from bot.knowledge.base import KnowledgeBase, Topic, TopicText
+from bot.knowledge.base import KnowledgeBase
+from bot.knowledge.topic import Topic, TopicText
 from bot.language import LANGS, Lang
 from bot.matching import match
 from bot.matching.index import MatchIndex

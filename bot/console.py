@@ -32,19 +32,8 @@ from bot.i18n import translator
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.markup import to_plain
 from bot.language import LANGS, Lang, is_lang
-from bot.replies import (
-    CLEAN,
-    FORGET,
-    HOTLINES,
-    MENU,
-    SET_LANG_PREFIX,
-    Button,
-    Reply,
-    answer,
-    main_menu,
-    parse_feedback,
-    screen,
-)
+from bot.replies import answer, main_menu, parse_feedback, screen
+from bot.reply_types import CLEAN, FORGET, HOTLINES, MENU, SET_LANG_PREFIX, Button, Reply
 from bot.safety.safe_word import is_urgent
 
 #: The console has one person: its one open plan goes under this key.

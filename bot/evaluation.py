@@ -16,7 +16,8 @@ import yaml
 
 from bot.knowledge.base import KnowledgeBase
 from bot.language import LANGS, Lang, is_lang
-from bot.replies import Reply, answer
+from bot.replies import answer
+from bot.reply_types import Reply
 
 NONE = "none"
 

@@ -6,27 +6,45 @@ Telegram, the console chat, `qoldau ask` and `qoldau eval` all call `answer` (fo
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Literal
+from dataclasses import dataclass
 
 from babel.dates import format_date
 
 from bot.flows import CALM_NOW, FLOW_PREFIX
+from bot.flows.guided import guided_screen
 from bot.flows.triggers import triggered_flow
 from bot.i18n import N_, Translate, translator
 from bot.knowledge.base import CrisisForm, Hotline, KnowledgeBase
-from bot.knowledge.hotlines import site_link, site_url, whatsapp_url
+from bot.knowledge.hotlines import site_link, whatsapp_url
 from bot.knowledge.markup import escape, to_plain
 from bot.language import LANGS, Lang
 from bot.language.detect import detect
 from bot.language.normalize import clean, fold, has_letters_or_digits
 from bot.matching import Match, also_about, match
-from bot.matching.index import Candidate
+from bot.reach import REACH_TOPICS, reach_rows
+from bot.reply_types import (
+    ABOUT,
+    BACK_SEPARATOR,
+    CLEAN,
+    CRISIS,
+    EVERYDAY,
+    FEEDBACK_PREFIX,
+    FORGET,
+    GROUPS,
+    HOTLINE_PREFIX,
+    HOTLINES,
+    LANGUAGE,
+    MENU,
+    SET_LANG_PREFIX,
+    TOPIC_PREFIX,
+    TOPICS,
+    WRITE,
+    Button,
+    Reply,
+)
 from bot.safety.crisis import detect_crisis
 from bot.safety.risk import WORRIED_TOPIC, safety_reply
 from bot.safety.safe_word import is_safe_word
-
-ReplyKind = Literal["answer", "suggestions", "fallback", "crisis", "check", "empty", "menu"]
 
 #: Matching reads the start of a long message: a question is in its first words, and fuzzy
 #: matching a 10,000-character text would only add noise and time. Crisis detection reads all.
@@ -34,60 +52,6 @@ MATCH_CHARS = 400
 
 #: The names of the languages, each in itself: the same in every catalog.
 LANGUAGE_NAMES: dict[Lang, str] = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
-
-# Menu actions (also Telegram callback data: keep them short, under 64 bytes).
-MENU, HOTLINES, CRISIS, LANGUAGE = "menu", "hotlines", "crisis", "lang"
-ABOUT, FORGET = "about", "forget"
-GROUPS, TOPICS, EVERYDAY = "sec:groups", "sec:topics", "sec:everyday"
-TOPIC_PREFIX, SET_LANG_PREFIX = "t:", "lang:"
-#: "h:150" opens a line's own screen from the Hotlines card.
-HOTLINE_PREFIX = "h:"
-#: "t:grief@sec:topics" opens a topic from the Topics menu, with Back to it.
-BACK_SEPARATOR = "@"
-#: "fb:+:grief" says the answer on grief helped, "fb:-:grief" that it did not.
-FEEDBACK_PREFIX = "fb:"
-#: "Help me write it" (first messages for WhatsApp); erasing this chat (Telegram's /clean).
-WRITE, CLEAN = "write", "clean"
-
-
-@dataclass(frozen=True)
-class Button:
-    """A button: what it says and the action it triggers (or the link it opens)."""
-
-    label: str
-    action: str
-    #: A link to open instead of an action (WhatsApp, a site): nothing comes back to the bot.
-    url: str | None = None
-
-
-@dataclass(frozen=True)
-class Reply:
-    """What the bot says: Telegram HTML text, button rows, and why it said it."""
-
-    kind: ReplyKind
-    lang: Lang
-    text: str
-    buttons: tuple[tuple[Button, ...], ...] = ()
-    topic: str | None = None
-    score: float = 0.0
-    candidates: tuple[Candidate, ...] = field(default=())
-    #: Other topics the message touches, offered beside the answer.
-    also: tuple[str, ...] = ()
-
-    def leads_to(self, topic_id: str) -> bool:
-        """Whether the reply takes the person to the topic: answers it, starts its flow (the
-        calm-now exercise), asks the safety check that leads on to it, or is the crisis reply
-        offering it."""
-        if self.kind in ("answer", "menu", "check", "crisis") and self.topic == topic_id:
-            return True
-        return self.kind == "crisis" and topic_id in self.suggested
-
-    @property
-    def suggested(self) -> tuple[str, ...]:
-        """Topic ids the reply's buttons open, in order."""
-        return tuple(b.action.removeprefix(TOPIC_PREFIX).partition(BACK_SEPARATOR)[0]
-                     for row in self.buttons for b in row if b.action.startswith(TOPIC_PREFIX))
-
 
 def answer(kb: KnowledgeBase, text: str, chosen: Lang | None = None,
            default: Lang = "ru") -> Reply:
@@ -474,31 +438,6 @@ def _other_contacts(line: Hotline, lang: Lang | None) -> list[str]:
 
 # --- A person one tap away, and conversations with steps -------------------------------------
 
-#: Registry lines that "one tap to a person" opens: WhatsApp and the site of 150, onlinehealth.kz.
-REACH_LINES = ("150", "onlinehealth")
-#: Topics whose answer ends with those buttons too.
-REACH_TOPICS = ("hotline-150",)
-
-
-def reach_rows(kb: KnowledgeBase, lang: Lang) -> tuple[tuple[Button, ...], ...]:
-    """One tap to a person: the line's WhatsApp and first messages for it, then the sites.
-
-    Built from the registry, so a number or an address changes in hotlines.yaml only.
-    """
-    _ = translator(lang)
-    chat: list[Button] = []
-    sites: list[Button] = []
-    for line in filter(None, (kb.hotline(line_id) for line_id in REACH_LINES)):
-        if line.whatsapp:
-            chat.append(Button(_("{number} on WhatsApp").format(
-                number=line.number or line.id), "", whatsapp_url(line.whatsapp)))
-        if line.site:
-            sites.append(Button(line.site, "", site_url(line.site)))
-    if chat and kb.first_messages is not None:
-        chat.append(Button(_("Help me write it"), WRITE))
-    return tuple(row for row in (tuple(chat), tuple(sites)) if row)
-
-
 def safety_rows(kb: KnowledgeBase, lang: Lang) -> tuple[tuple[Button, ...], ...]:
     """What goes under the crisis reply and the safety check: one tap to a person, and
     calm-now."""
@@ -543,7 +482,4 @@ def first_messages_screen(kb: KnowledgeBase, lang: Lang) -> Reply | None:
 
 def flow_screen(kb: KnowledgeBase, action: str, lang: Lang) -> Reply | None:
     """A screen of a flow: a guided step, or the safety plan's first page (None if stale)."""
-    # Flows build their screens from Reply and Button above, so they are imported here.
-    from bot.flows.guided import guided_screen
-
     return guided_screen(kb, action, lang)

@@ -19,7 +19,8 @@ from bot.knowledge import markup
 from bot.knowledge.base import KnowledgeBase
 from bot.language import LANGS, Lang
 from bot.language.normalize import clean, fold
-from bot.replies import Reply, ReplyKind, answer
+from bot.replies import answer
+from bot.reply_types import Reply, ReplyKind
 from bot.safety.crisis import detect_crisis
 from bot.safety.phrases import PHRASES
 from bot.telegram.render import render

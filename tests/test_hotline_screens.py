@@ -11,7 +11,8 @@ from bot.console import ConsoleChat
 from bot.knowledge import markup
 from bot.knowledge.base import KnowledgeBase
 from bot.language import LANGS, Lang
-from bot.replies import HOTLINE_PREFIX, HOTLINES, MENU, Reply, screen
+from bot.replies import screen
+from bot.reply_types import HOTLINE_PREFIX, HOTLINES, MENU, Reply
 
 
 def actions(reply: Reply) -> list[str]:

@@ -12,7 +12,8 @@ from bot.flows import PLAN_PREFIX
 from bot.knowledge import markup
 from bot.knowledge.base import KnowledgeBase
 from bot.language import LANGS, Lang
-from bot.replies import (
+from bot.replies import answer, screen
+from bot.reply_types import (
     ABOUT,
     CLEAN,
     CRISIS,
@@ -26,8 +27,6 @@ from bot.replies import (
     TOPICS,
     WRITE,
     Reply,
-    answer,
-    screen,
 )
 
 

@@ -15,7 +15,7 @@ from bot.i18n import translator
 from bot.knowledge.base import Flow, KnowledgeBase
 from bot.knowledge.markup import escape
 from bot.language import Lang
-from bot.replies import CRISIS, MENU, Button, Reply
+from bot.reply_types import CRISIS, MENU, Button, Reply
 
 STOP: Final = "stop"
 DONE: Final = "done"

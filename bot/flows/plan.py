@@ -19,7 +19,8 @@ from bot.i18n import translator
 from bot.knowledge.base import Flow, KnowledgeBase
 from bot.knowledge.markup import escape
 from bot.language import Lang
-from bot.replies import MENU, Button, Reply, reach_rows
+from bot.reach import reach_rows
+from bot.reply_types import MENU, Button, Reply
 
 #: How long the answers of an open plan may stay in memory, at most (from its start).
 TTL_S: Final = 30 * 60

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from bot.insight.redact import redact
 from bot.insight.summary import SCORED_KINDS, score_bucket
-from bot.replies import Reply
+from bot.reply_types import Reply
 from bot.storage import Store
 
 #: Reply kinds that are counted (menus are navigation, not questions).

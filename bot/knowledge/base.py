@@ -9,46 +9,12 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Literal
 
 from bot.knowledge.model import Cost, FlowKind, Section
+from bot.knowledge.topic import Location, Topic
 from bot.language import Lang
 
 if TYPE_CHECKING:
     from bot.language.detect import Lexicon
     from bot.matching.index import MatchIndex
-
-
-@dataclass(frozen=True)
-class Location:
-    """Where something stands in the knowledge files."""
-
-    path: str
-    line: int
-    column: int = 1
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}"
-
-
-@dataclass(frozen=True)
-class TopicText:
-    """A topic in one language, its answer rendered to Telegram HTML."""
-
-    title: str
-    answer: str
-    examples: tuple[str, ...]
-    keywords: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Topic:
-    """One topic of the knowledge base."""
-
-    id: str
-    section: Section
-    texts: Mapping[Lang, TopicText]
-    related: tuple[str, ...]
-    sources: tuple[str, ...]
-    crisis: bool
-    location: Location
 
 
 @dataclass(frozen=True)

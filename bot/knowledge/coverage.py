@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from bot.knowledge.base import Hotline, Topic
+from bot.knowledge.base import Hotline
+from bot.knowledge.topic import Topic
 from bot.language import LANGS, Lang
 from bot.language.normalize import FORMAT_CHARACTERS
 

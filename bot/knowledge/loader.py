@@ -34,10 +34,7 @@ from bot.knowledge.base import (
     FlowStep,
     Hotline,
     KnowledgeBase,
-    Location,
     SafetyCheck,
-    Topic,
-    TopicText,
 )
 from bot.knowledge.hotlines import fill
 from bot.knowledge.model import (
@@ -53,6 +50,7 @@ from bot.knowledge.model import (
     TopicFileModel,
     TopicModel,
 )
+from bot.knowledge.topic import Location, Topic, TopicText
 from bot.language import LANGS, Lang
 from bot.language.normalize import fold
 

@@ -16,7 +16,8 @@ from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.markup import escape
 from bot.language import LANGS, Lang
 from bot.matching.index import Candidate
-from bot.replies import TOPIC_PREFIX, Button, Reply, main_menu, topic_reply
+from bot.replies import main_menu, topic_reply
+from bot.reply_types import TOPIC_PREFIX, Button, Reply
 
 #: WRatio (0..100) at which the best example's topic is answered: rapidfuzz's customary "good
 #: match", chosen before looking at any eval set and not tuned on one.

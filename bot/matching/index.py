@@ -35,7 +35,7 @@ from typing import Literal
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Prefix
 
-from bot.knowledge.base import Topic
+from bot.knowledge.topic import Topic
 from bot.language import LANGS, Lang
 from bot.language.normalize import fold
 from bot.language.stopwords import ALL_STOPWORDS

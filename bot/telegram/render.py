@@ -17,7 +17,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from bot.language import Lang, is_lang
-from bot.replies import Reply
+from bot.reply_types import Reply
 
 EDIT_PREFIX = "e|"
 LANG_SEPARATOR = "~"

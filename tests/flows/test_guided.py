@@ -9,7 +9,8 @@ from bot.flows import CALM_NOW
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.markup import problems
 from bot.language import LANGS, Lang
-from bot.replies import CRISIS, screen
+from bot.replies import screen
+from bot.reply_types import CRISIS
 
 
 def actions(reply: object) -> list[str]:

@@ -7,7 +7,8 @@ import pytest
 
 from bot.knowledge.base import CrisisForm, KnowledgeBase
 from bot.language import LANGS, Lang
-from bot.replies import CRISIS, TOPIC_PREFIX, WORRIED_TOPIC, answer, screen
+from bot.replies import WORRIED_TOPIC, answer, screen
+from bot.reply_types import CRISIS, TOPIC_PREFIX
 from bot.safety.risk import assess
 from tests.safety.test_crisis import readable
 

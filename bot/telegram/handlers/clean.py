@@ -17,7 +17,7 @@ from telegram.error import BadRequest
 from bot.i18n import translator
 from bot.knowledge.markup import escape
 from bot.language import Lang
-from bot.replies import CLEAN, MENU, Button, Reply
+from bot.reply_types import CLEAN, MENU, Button, Reply
 from bot.telegram.chat_log import KEEP_S
 from bot.telegram.context import QoldauContext
 from bot.telegram.handlers.common import edit_or_send, in_group, note_message, send

@@ -6,7 +6,8 @@ from telegram import Update
 
 from bot.i18n import translator
 from bot.knowledge.markup import escape
-from bot.replies import Reply, about_menu, hotlines_card, language_menu, main_menu
+from bot.replies import about_menu, hotlines_card, language_menu, main_menu
+from bot.reply_types import Reply
 from bot.telegram.context import QoldauContext
 from bot.telegram.handlers.common import send
 from bot.telegram.handlers.plan import drop_plan

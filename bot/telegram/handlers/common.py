@@ -9,7 +9,7 @@ from telegram import Message, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest
 
-from bot.replies import Reply
+from bot.reply_types import Reply
 from bot.telegram.context import QoldauContext
 from bot.telegram.handlers.insight import count_reply, offer_vote
 from bot.telegram.render import NO_PREVIEW, PARSE_MODE, not_modified, render

@@ -12,7 +12,8 @@ from telegram.error import BadRequest
 from bot.i18n import translator
 from bot.insight.counting import count
 from bot.insight.redact import vocabulary
-from bot.replies import Reply, parse_feedback
+from bot.replies import parse_feedback
+from bot.reply_types import Reply
 from bot.storage import VOTE_DAYS
 from bot.telegram.context import QoldauContext
 from bot.telegram.render import not_modified, parse_callback

@@ -8,14 +8,8 @@ from telegram.error import BadRequest
 from bot.i18n import translator
 from bot.knowledge.markup import escape
 from bot.language import is_lang
-from bot.replies import (
-    FORGET,
-    LANGUAGE_NAMES,
-    SET_LANG_PREFIX,
-    main_menu,
-    parse_feedback,
-    screen,
-)
+from bot.replies import LANGUAGE_NAMES, main_menu, parse_feedback, screen
+from bot.reply_types import FORGET, SET_LANG_PREFIX
 from bot.telegram.context import QoldauContext
 from bot.telegram.handlers.commands import forget_reply
 from bot.telegram.handlers.common import log_reply, send

@@ -25,7 +25,8 @@ from bot.flows.plan import (
     with_resume,
 )
 from bot.i18n import translator
-from bot.replies import Reply, main_menu
+from bot.replies import main_menu
+from bot.reply_types import Reply
 from bot.telegram.context import QoldauContext
 from bot.telegram.handlers.common import edit_or_send, in_group, send
 from bot.telegram.handlers.questions import on_text

@@ -14,7 +14,8 @@ from telegram.ext import filters
 
 from bot.i18n import translator
 from bot.knowledge.markup import escape
-from bot.replies import Reply, answer
+from bot.replies import answer
+from bot.reply_types import Reply
 from bot.telegram.context import QoldauContext
 from bot.telegram.handlers.common import in_group, log_reply, send
 from bot.telegram.handlers.insight import count_reply, offer_vote

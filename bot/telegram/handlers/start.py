@@ -6,7 +6,8 @@ from telegram import Update
 
 from bot.i18n import translator
 from bot.knowledge.markup import escape
-from bot.replies import Reply, main_menu, welcome
+from bot.replies import main_menu, welcome
+from bot.reply_types import Reply
 from bot.telegram.context import QoldauContext
 from bot.telegram.handlers.common import send
 

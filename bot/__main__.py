@@ -327,6 +327,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     Example: qoldau eval --safety
     """
     from bot.evaluation import (
+        HELD_OUT,
         SAFETY_CORPUS,
         EvalFileError,
         evaluate,
@@ -344,9 +345,19 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         except EvalFileError as exc:
             print(f"qoldau eval: {exc}", file=sys.stderr)
             return 2
-        safety = evaluate_safety(_load_or_exit(settings.knowledge_dir), corpus,
-                                 settings.default_language)
-        print(json.dumps(safety, ensure_ascii=False) if args.json else format_safety(safety))
+        kb = _load_or_exit(settings.knowledge_dir)
+        safety = evaluate_safety(kb, corpus, settings.default_language)
+        if not args.file and HELD_OUT.is_file():
+            # Beside the in-sample figure, the batch no one who taught the net wrote.
+            safety["held_out"] = evaluate_safety(kb, read_safety(HELD_OUT),
+                                                 settings.default_language)
+        if args.json:
+            print(json.dumps(safety, ensure_ascii=False))
+        else:
+            print(format_safety(safety))
+            if "held_out" in safety:
+                print(f"\nheld out: {HELD_OUT.name} (a writer the net never learned from)")
+                print(format_safety(safety["held_out"]))
         return 0
     if not args.file:
         print("qoldau eval: name a question file, or use --safety", file=sys.stderr)

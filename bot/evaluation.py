@@ -189,6 +189,9 @@ def format_baseline(result: dict[str, Any], baseline: dict[str, Any], name: str)
 
 #: The corpus of crisis, risk and hard-negative messages shipped with the tests.
 SAFETY_CORPUS = Path(__file__).resolve().parents[1] / "tests" / "data" / "safety" / "corpus.yaml"
+#: A whole writer's batch kept out of the knowledge (so out of the net's training): what the
+#: safety layer does on words nobody who taught it wrote. Calibrate on this, not in-sample.
+HELD_OUT = SAFETY_CORPUS.with_name("heldout-w6.yaml")
 _TIERS = ("crisis", "check", "none")
 
 
@@ -206,7 +209,7 @@ class SafetyItem:
 
 def read_safety(path: Path = SAFETY_CORPUS) -> list[SafetyItem]:
     """Read and check a safety corpus; raise `EvalFileError` saying what is wrong."""
-    data = _read_list(path, "messages")
+    data = _read_list(path, "messages") if not _is_batch(path) else _batch_items(path)
     items = []
     for number, raw in enumerate(data, start=1):
         where = f"{path}: item {number}"
@@ -219,6 +222,26 @@ def read_safety(path: Path = SAFETY_CORPUS) -> list[SafetyItem]:
         items.append(SafetyItem(raw["text"], lang, tier, kind, raw.get("form"),
                                 raw.get("script")))
     return items
+
+
+def _is_batch(path: Path) -> bool:
+    try:
+        with path.open(encoding="utf-8") as handle:
+            return any(line.startswith("safety_examples:") for line in handle)
+    except OSError:
+        return False
+
+
+def _batch_items(path: Path) -> list[Any]:
+    """A writer's batch in the knowledge format: its kind is the crisis form, "hint" for the
+    safety check, "hard_negative" for the rest."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    examples = data.get("safety_examples") if isinstance(data, dict) else None
+    if not isinstance(examples, list):
+        raise EvalFileError(f"{path}: expected 'safety_examples', a list")
+    kinds = {"check": "hint", "none": "hard_negative"}
+    return [{**e, "kind": e.get("form") or kinds.get(str(e.get("tier")), "?")}
+            for e in examples if isinstance(e, dict)]
 
 
 def evaluate_safety(kb: KnowledgeBase, items: Sequence[SafetyItem], default: Lang = "ru"

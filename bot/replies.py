@@ -14,7 +14,7 @@ from bot.flows import CALM_NOW, FLOW_PREFIX
 from bot.flows.guided import guided_screen
 from bot.flows.triggers import triggered_flow
 from bot.i18n import N_, Translate, translator
-from bot.knowledge.base import CrisisForm, Hotline, KnowledgeBase
+from bot.knowledge.base import CrisisForm, Hotline, KnowledgeBase, Register
 from bot.knowledge.hotlines import site_link, whatsapp_url
 from bot.knowledge.markup import escape, to_plain
 from bot.language import LANGS, Lang
@@ -71,8 +71,9 @@ def answer(kb: KnowledgeBase, text: str, chosen: Lang | None = None,
     safety = safety_reply(kb, cleaned, found)
     if safety is not None:
         if safety.tier == "crisis":
-            return crisis_reply(kb, lang, safety.form, topic=safety.topic, also=safety.also)
-        return check_reply(kb, lang, safety.topic, found)
+            return crisis_reply(kb, lang, safety.form, topic=safety.topic, also=safety.also,
+                                register=safety.register)
+        return check_reply(kb, lang, safety.topic, found, safety.register)
     flow = triggered_flow(kb, cleaned)
     if flow is not None:
         return flow_screen(kb, FLOW_PREFIX + flow, lang) or main_menu(kb, lang)
@@ -109,8 +110,8 @@ def _answer_reply(kb: KnowledgeBase, found: Match, lang: Lang, also: tuple[str, 
                  tuple(touched))
 
 
-def check_reply(kb: KnowledgeBase, lang: Lang, topic: str | None, found: Match | None = None
-                ) -> Reply:
+def check_reply(kb: KnowledgeBase, lang: Lang, topic: str | None, found: Match | None = None,
+                register: Register = "teen") -> Reply:
     """The safety check: a warm, direct question with its three answers as buttons."""
     _ = translator(lang)
     yes, no, other = kb.crisis.check.labels[lang]
@@ -120,7 +121,7 @@ def check_reply(kb: KnowledgeBase, lang: Lang, topic: str | None, found: Match |
     if WORRIED_TOPIC in kb.topics:
         rows.append((Button(other, TOPIC_PREFIX + WORRIED_TOPIC),))
     rows += [*safety_rows(kb, lang), (_menu_button(_),)]
-    return Reply("check", lang, kb.crisis.check.texts[lang] + _person_line(kb, _),
+    return Reply("check", lang, kb.crisis.check.text(lang, register) + _person_line(kb, _),
                  tuple(rows), topic, found.score if found else 0.0,
                  found.candidates if found else ())
 
@@ -165,14 +166,15 @@ def _topic_button(kb: KnowledgeBase, topic_id: str, lang: Lang, back: str | None
 
 
 def crisis_reply(kb: KnowledgeBase, lang: Lang, form: CrisisForm = "oneself",
-                 topic: str | None = None, also: str | None = None) -> Reply:
+                 topic: str | None = None, also: str | None = None,
+                 register: Register = "teen") -> Reply:
     """The crisis reply in its form, with buttons to the topic found (and another close one)
     and the form's topics."""
     _ = translator(lang)
     reply = kb.crisis.forms[form]
     offered = dict.fromkeys(t for t in (topic, also, *reply.buttons) if t and t in kb.topics)
     rows = tuple((_topic_button(kb, t, lang),) for t in offered)
-    return Reply("crisis", lang, reply.texts[lang],
+    return Reply("crisis", lang, reply.text(lang, register),
                  (*rows, *safety_rows(kb, lang), (_menu_button(_),)),
                  topic or (reply.buttons[0] if reply.buttons else None), 1.0)
 

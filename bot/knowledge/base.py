@@ -15,6 +15,7 @@ from bot.language import Lang
 if TYPE_CHECKING:
     from bot.language.detect import Lexicon
     from bot.matching.index import MatchIndex
+    from bot.safety.net import NetSlot
 
 
 @dataclass(frozen=True)
@@ -42,8 +43,10 @@ class Hotline:
 
 
 #: The forms of the crisis reply, chosen by what the message says.
-CrisisForm = Literal["oneself", "someone_else", "hurt_now"]
-CRISIS_FORMS: tuple[CrisisForm, ...] = ("oneself", "someone_else", "hurt_now")
+CrisisForm = Literal["oneself", "someone_else", "hurt_now", "someone_hurt"]
+CRISIS_FORMS: tuple[CrisisForm, ...] = ("oneself", "someone_else", "hurt_now", "someone_hurt")
+#: Who the reply speaks to: a teenager (сен, ты) or an adult (сіз, вы).
+Register = Literal["teen", "adult"]
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,14 @@ class CrisisText:
 
     texts: Mapping[Lang, str]
     buttons: tuple[str, ...]
+    #: The same reply addressed to an adult; the teen texts where the file has none.
+    adult: Mapping[Lang, str] | None = None
+
+    def text(self, lang: Lang, register: Register = "teen") -> str:
+        """The reply in a language, addressed as the register says."""
+        if register == "adult" and self.adult is not None:
+            return self.adult[lang]
+        return self.texts[lang]
 
 
 @dataclass(frozen=True)
@@ -61,6 +72,14 @@ class SafetyCheck:
     texts: Mapping[Lang, str]
     #: Per language: the labels of "yes", "no, but it's hard", "I'm worried about someone".
     labels: Mapping[Lang, tuple[str, str, str]]
+    #: The question addressed to an adult, where the file has it.
+    adult: Mapping[Lang, str] | None = None
+
+    def text(self, lang: Lang, register: Register = "teen") -> str:
+        """The question in a language, addressed as the register says."""
+        if register == "adult" and self.adult is not None:
+            return self.adult[lang]
+        return self.texts[lang]
 
 
 @dataclass(frozen=True)
@@ -97,6 +116,8 @@ class KnowledgeBase:
     flows: Mapping[str, Flow] = field(default_factory=lambda: MappingProxyType({}))
     #: "Help me write it": first messages that open a line's WhatsApp already written.
     first_messages: FirstMessages | None = None
+    #: The learned safety net, trained from the safety examples (None: the rules alone).
+    safety: NetSlot | None = None
 
     def topic(self, topic_id: str) -> Topic:
         """Return a topic by id (KeyError if there is none)."""

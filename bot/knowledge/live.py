@@ -33,6 +33,10 @@ class KnowledgeHolder:
 
     def __init__(self, kb: KnowledgeBase) -> None:
         self._kb = kb
+        # The learned safety net trains beside the answers: until it is ready the rules
+        # (and after a reload, the previous net) judge alone.
+        if kb.safety is not None:
+            kb.safety.train_in_background()
 
     @property
     def current(self) -> KnowledgeBase:
@@ -40,7 +44,10 @@ class KnowledgeHolder:
         return self._kb
 
     def swap(self, kb: KnowledgeBase) -> None:
-        """Replace the snapshot."""
+        """Replace the snapshot; its safety net trains while the previous one serves."""
+        if kb.safety is not None:
+            kb.safety.inherit(self._kb.safety)
+            kb.safety.train_in_background()
         self._kb = kb
 
 

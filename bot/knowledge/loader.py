@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, overload
+from typing import TYPE_CHECKING, Any, overload
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -47,12 +47,16 @@ from bot.knowledge.model import (
     LocalizedModel,
     OutOfScopeFileModel,
     OutOfScopeModel,
+    SafetyExamplesFileModel,
     TopicFileModel,
     TopicModel,
 )
 from bot.knowledge.topic import Location, Topic, TopicText
 from bot.language import LANGS, Lang
 from bot.language.normalize import fold
+
+if TYPE_CHECKING:
+    from bot.safety.net import Example
 
 YamlPath = tuple[str | int, ...]
 
@@ -376,6 +380,8 @@ def _model_for(doc: _Document) -> type[BaseModel] | None:
         return OutOfScopeFileModel
     if "flows" in doc.data:
         return FlowsFileModel
+    if "safety_examples" in doc.data:
+        return SafetyExamplesFileModel
     return TopicFileModel
 
 
@@ -427,6 +433,7 @@ class _Builder:
         self.example_places: dict[str, tuple[str, str]] = {}
         self.topics: list[tuple[_Document, YamlPath, TopicModel, str]] = []
         self.flows: list[tuple[_Document, FlowsFileModel]] = []
+        self.safety_examples: list[SafetyExamplesFileModel] = []
         # Ids of topics in files that failed validation: they exist, with problems already
         # reported, so a reference to them is not a second problem.
         self.unchecked_ids: set[str] = set()
@@ -469,6 +476,8 @@ class _Builder:
                             for i, t in enumerate(parsed.topics)]
         elif isinstance(parsed, FlowsFileModel):
             self.flows.append((doc, parsed))
+        elif isinstance(parsed, SafetyExamplesFileModel):
+            self.safety_examples.append(parsed)
 
     def build(self) -> KnowledgeBase | None:
         lines = self._hotlines()
@@ -482,6 +491,7 @@ class _Builder:
         # Imported here: matching depends on the knowledge types, not the other way round.
         from bot.language.detect import Lexicon
         from bot.matching.index import MatchIndex
+        from bot.safety.net import NetSlot
 
         frozen = MappingProxyType(topics)
         lexicon = Lexicon.build({lang: _language_texts(frozen, lang) for lang in LANGS})
@@ -495,7 +505,31 @@ class _Builder:
             directory=self.directory,
             flows=MappingProxyType(flows),
             first_messages=first_messages,
+            safety=NetSlot(self._safety_training(frozen, out_of_scope)),
         )
+
+    def _safety_training(self, topics: Mapping[str, Topic],
+                         out_of_scope: Mapping[Lang, tuple[str, ...]]) -> list[Example]:
+        """What the safety net learns from: the safety examples, and as "none" what people
+        write when nothing is wrong (everyday topics' examples, the out-of-scope list).
+
+        Topics about danger or low mood are left out of "none" (their examples may be a
+        disclosure), and so are the crisis topics' examples from "crisis": many are questions
+        for information ("what are the warning signs of suicide"), and the net must learn
+        disclosures, which the safety examples label."""
+        from bot.safety.net import Example
+
+        examples = [Example(e.text, e.tier, e.form, e.speaker, batch.writer)
+                    for batch in self.safety_examples for e in batch.safety_examples]
+        if not examples:
+            return []
+        for topic in topics.values():
+            if topic.crisis or topic.id in NOT_EVERYDAY:
+                continue
+            examples += [Example(text, "none") for lang in LANGS
+                         for text in topic.texts[lang].examples]
+        examples += [Example(text, "none") for texts in out_of_scope.values() for text in texts]
+        return examples
 
     def _hotlines(self) -> dict[str, Hotline]:
         lines: dict[str, Hotline] = {}
@@ -551,18 +585,28 @@ class _Builder:
         doc, model = self.crisis[0]
         forms = {}
         for form in CRISIS_FORMS:
-            block = getattr(model, form)
-            texts = {lang: self._render(doc, ("crisis", form, lang), getattr(block, lang), lines)
+            # Without its own block, someone else being hurt gets the being-hurt reply.
+            name = form if getattr(model, form) is not None else "hurt_now"
+            block = getattr(model, name)
+            texts = {lang: self._render(doc, ("crisis", name, lang), getattr(block, lang), lines)
                      for lang in LANGS}
-            forms[form] = CrisisText(MappingProxyType(texts), tuple(block.buttons))
+            adult = None if block.adult is None else MappingProxyType({
+                lang: self._render(doc, ("crisis", name, "adult", lang),
+                                   getattr(block.adult, lang), lines) for lang in LANGS})
+            forms[form] = CrisisText(MappingProxyType(texts), tuple(block.buttons), adult)
         check = model.safety_check
         check_texts = {lang: self._render(doc, ("crisis", "safety_check", lang, "text"),
                                           getattr(check, lang).text, lines) for lang in LANGS}
         labels = {lang: (getattr(check, lang).button_yes, getattr(check, lang).button_no,
                          getattr(check, lang).button_other) for lang in LANGS}
+        adult_check = None
+        if all(getattr(check, lang).text_adult for lang in LANGS):
+            adult_check = MappingProxyType({lang: self._render(
+                doc, ("crisis", "safety_check", lang, "text_adult"),
+                str(getattr(check, lang).text_adult), lines) for lang in LANGS})
         return CrisisReply(forms=MappingProxyType(forms),
                            check=SafetyCheck(MappingProxyType(check_texts),
-                                             MappingProxyType(labels)))
+                                             MappingProxyType(labels), adult_check))
 
     @property
     def example_topics(self) -> dict[str, str]:
@@ -639,7 +683,8 @@ class _Builder:
         if crisis is not None:
             crisis_doc, crisis_model = self.crisis[0]
             for form in CRISIS_FORMS:
-                for i, other in enumerate(getattr(crisis_model, form).buttons):
+                block = getattr(crisis_model, form)
+                for i, other in enumerate(block.buttons if block is not None else ()):
                     if other not in topics and other not in self.unchecked_ids:
                         self.problems.append(crisis_doc.problem(
                             ("crisis", form, "buttons", i), f"no topic has the id '{other}'"))
@@ -754,6 +799,12 @@ def _language_texts(topics: Mapping[str, Topic], lang: Lang) -> Iterator[str]:
         yield text.title
         yield markup.to_plain(text.answer)
         yield from text.keywords
+
+
+#: Topics whose examples may tell of danger or despair: not "nothing is wrong" for the net.
+NOT_EVERYDAY = frozenset({"violence-home", "domestic-violence-adult", "worried-adult",
+                          "low-mood", "loneliness", "calm-now", "stress-anxiety", "emergency",
+                          "hotline-116-16", "online-safety", "bullying"})
 
 
 def knowledge_files(directory: Path) -> list[Path]:

@@ -10,7 +10,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 from bot.language import Lang
 
@@ -134,13 +141,26 @@ class HotlinesFileModel(_Strict):
     hotlines: list[HotlineModel] = Field(min_length=1)
 
 
+class AdultTextModel(_Strict):
+    """A text addressed to an adult (сіз, вы), in each language."""
+
+    kk: NonEmpty
+    ru: NonEmpty
+    en: NonEmpty
+
+
 class CrisisFormModel(_Strict):
-    """One form of the crisis reply, in each language, with the topics its buttons open."""
+    """One form of the crisis reply, in each language, with the topics its buttons open.
+
+    The texts under the languages speak to a teenager (сен, ты); those under `adult` to a
+    grown-up (сіз, вы): a parent, a teacher, an adult in danger."""
 
     buttons: list[TopicId] = Field(min_length=1, description="Topic ids shown as buttons.")
     kk: NonEmpty
     ru: NonEmpty
     en: NonEmpty
+    adult: AdultTextModel | None = Field(default=None, description=(
+        "The same reply addressed to an adult (сіз, вы); without it adults get the texts above."))
 
 
 Label = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TITLE,
@@ -156,6 +176,8 @@ class SafetyCheckTextModel(_Strict):
     button_yes: Label = Field(description="Button: yes, I think about it (the crisis reply).")
     button_no: Label = Field(description="Button: no, but it is hard (the best topic).")
     button_other: Label = Field(description="Button: I am worried about someone.")
+    text_adult: NonEmpty | None = Field(default=None, description=(
+        "The question addressed to an adult (сіз, вы); without it adults get 'text'."))
 
 
 class SafetyCheckModel(_Strict):
@@ -174,6 +196,9 @@ class CrisisModel(_Strict):
                                           "a pupil in danger.")
     hurt_now: CrisisFormModel = Field(description="Being hurt now: beaten, abused, threatened. "
                                       "Never 'tell your parents'.")
+    someone_hurt: CrisisFormModel | None = Field(default=None, description=(
+        "Someone else is being hurt: a parent, teacher or friend tells of a child abused or "
+        "blackmailed. Without it the 'hurt_now' reply is sent."))
     safety_check: SafetyCheckModel
 
 
@@ -181,6 +206,43 @@ class CrisisFileModel(_Strict):
     """The file holding the crisis reply."""
 
     crisis: CrisisModel
+
+
+SafetyTier = Literal["crisis", "check", "none"]
+SafetyForm = Literal["oneself", "someone_else", "hurt_now", "someone_hurt"]
+
+
+class SafetyExampleModel(_Strict):
+    """One message the safety net learns from, and what it is."""
+
+    text: NonEmpty = Field(description="The message as a person would write it.")
+    lang: Lang
+    tier: SafetyTier = Field(description="crisis (the crisis reply), check (only hints: the "
+                             "safety check) or none (looks alarming, is not: a game, a joke, "
+                             "a parent asking for information).")
+    form: SafetyForm | None = Field(default=None, description=(
+        "For crisis: oneself, someone_else (another person at risk), hurt_now (the writer is "
+        "being hurt), someone_hurt (another person is being hurt)."))
+    speaker: Literal["teen", "adult"] | None = Field(default=None, description=(
+        "Who writes: a teenager (the reply says сен, ты) or an adult (сіз, вы)."))
+    script: Literal["cyrillic", "keyboard", "latin"] | None = None
+    family: str | None = Field(default=None, description="A short label of the situation.")
+
+    @model_validator(mode="after")
+    def _form_with_crisis(self) -> SafetyExampleModel:
+        if self.tier == "crisis" and self.form is None:
+            raise ValueError("a crisis example needs a 'form'")
+        if self.tier != "crisis" and self.form is not None:
+            raise ValueError("only a crisis example has a 'form'")
+        return self
+
+
+class SafetyExamplesFileModel(_Strict):
+    """A batch of safety examples, written by one writer (see docs/moderators.md)."""
+
+    writer: NonEmpty = Field(description="Who wrote the batch (a short name, e.g. 'w1').")
+    about: str | None = Field(default=None, description="The writer's voice, in a few words.")
+    safety_examples: list[SafetyExampleModel] = Field(min_length=1)
 
 
 class OutOfScopeModel(_Strict):

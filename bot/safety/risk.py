@@ -11,11 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final, Literal
 
-from bot.knowledge.base import CrisisForm, KnowledgeBase
+from bot.knowledge.base import CrisisForm, KnowledgeBase, Register
 from bot.language.normalize import fold
 from bot.matching import ANSWER_SCORE, SUGGEST_SCORE, Match
 from bot.safety.crisis import CrisisHit, detect_crisis, figures_of_speech, second_net_form
 from bot.safety.hints import HINTS, Hint
+from bot.safety.net import FORM_LEAD, Verdict
 from bot.safety.patterns import Phrase, PhraseSet, parse_all
 
 Tier = Literal["crisis", "check", "none"]
@@ -62,10 +63,14 @@ FORM_TOPICS: Final[dict[CrisisForm, tuple[str, ...]]] = {
     # Being hurt: whether it is a child or an adult; "online safety tips, my stepfather hits
     # me" is about the stepfather, however well the first words match.
     "hurt_now": ("violence-home", "domestic-violence-adult", "sexual-abuse"),
+    # Someone else being hurt: a parent or a teacher is told, or sees it.
+    "someone_hurt": ("violence-home", "sexual-abuse", "domestic-violence-adult",
+                     "worried-adult"),
 }
 #: Topics offered beside a form's own when matching finds them closest: photos demanded online
 #: are sexual abuse, and online safety says what to do with the account.
-NEARBY: Final[dict[CrisisForm, tuple[str, ...]]] = {"hurt_now": ("online-safety",)}
+NEARBY: Final[dict[CrisisForm, tuple[str, ...]]] = {"hurt_now": ("online-safety",),
+                                                   "someone_hurt": ("online-safety",)}
 #: What the safety check's "No, but it's hard" leads to when matching found nothing closer.
 GENTLE_TOPIC: Final = "low-mood"
 #: The topic for someone worried about another person (the safety check's third button).
@@ -80,27 +85,78 @@ class SafetyReply:
     form: CrisisForm = "oneself"
     topic: str | None = None
     also: str | None = None
+    register: Register = "teen"
 
 
 def safety_reply(kb: KnowledgeBase, text: str, found: Match) -> SafetyReply | None:
-    """The crisis reply or the safety check a message needs, given what matching found."""
+    """The crisis reply or the safety check a message needs, given what matching found.
+
+    Crisis if the phrase rules or the learned net (`net.py`) say so; the safety check if
+    either sees a hint; and last the matcher's net (a crisis topic answered)."""
     risk = assess(text)
+    net = kb.safety.current if kb.safety is not None else None
+    verdict = net.judge(text) if net is not None else None
+    register = speaker_register(text, verdict)
     if risk.crisis is not None:
         # The family's topic first (refined by matching for the general families), then the
         # closest topic of the same form, or near it, that matching found, if another.
-        form, default = risk.crisis.form, risk.crisis.topic
-        topic = _closest(kb, found, FORM_TOPICS[form], default) if risk.crisis.general else (
-            default)
+        form = _refined_form(risk.crisis.form, verdict)
+        default = risk.crisis.topic if form == risk.crisis.form else FORM_TOPICS[form][0]
+        topic = _closest(kb, found, FORM_TOPICS[form], default) if (
+            risk.crisis.general or form != risk.crisis.form) else default
         nearby = _closest(kb, found, FORM_TOPICS[form] + NEARBY.get(form, ()), default)
-        return SafetyReply("crisis", form, topic, nearby)
-    if risk.tier == "check":
+        return SafetyReply("crisis", form, topic, nearby, register)
+    if verdict is not None and verdict.tier == "crisis":
+        # Words no phrase knows, that the net learned from examples.
+        form = verdict.form if verdict.form in FORM_TOPICS else "oneself"
+        topic = _closest(kb, found, FORM_TOPICS[form], FORM_TOPICS[form][0])
+        return SafetyReply("crisis", form, topic, None, register)
+    if risk.tier == "check" or (verdict is not None and verdict.tier == "check"):
         # Only a hint: ask directly, as counsellors do, rather than guess.
-        return SafetyReply("check", topic=_gentle_topic(kb, found))
-    net = _crisis_topic(kb, found)
-    if net is not None:
-        # The second net: words no phrase list knows, but matching says they are a crisis.
-        return SafetyReply("crisis", second_net_form(net, text), net)
+        return SafetyReply("check", topic=_gentle_topic(kb, found), register=register)
+    crisis_topic = _crisis_topic(kb, found)
+    if crisis_topic is not None:
+        # The matcher's net: words no phrase list knows, but matching says they are a crisis.
+        return SafetyReply("crisis", second_net_form(crisis_topic, text), crisis_topic,
+                           register=register)
     return None
+
+
+def _refined_form(form: CrisisForm, verdict: Verdict | None) -> CrisisForm:
+    """The rules' form, or the net's where it is sure of a distinction the rules cannot make:
+    that the one being hurt, or at risk, is someone else."""
+    if verdict is None or verdict.form_lead < FORM_LEAD:
+        return form
+    if form == "hurt_now" and verdict.form == "someone_hurt":
+        return "someone_hurt"
+    if form == "oneself" and verdict.form == "someone_else":
+        return "someone_else"
+    return form
+
+
+#: Words by which an adult says who they are: «я мама», "my son", «ұлым», «оқушым».
+_ADULT_WORDS: Final = frozenset(fold("""
+    мама мать отец папа бабушка дедушка учитель учительница психолог педагог классный
+    сын сына сыну дочь дочери дочка ребенок ребёнок ученик ученица учеников
+    son daughter pupil pupils students teacher psychologist grandson granddaughter mom dad
+    ұлым қызым балам немерем оқушым оқушым оқушымыз ұлым ұлымның қызымның баламның
+    мұғалім мұғаліммін психологпын анасымын әкесімін
+""").split())
+#: Words that say "I am a parent / teacher" before such a word.
+_I_AM: Final = frozenset(fold("я мен i im my мой моя моего моей менің").split())
+
+
+def speaker_register(text: str, verdict: Verdict | None) -> Register:
+    """Whether to speak to the writer as an adult (сіз, вы) or a teenager (сен, ты): an adult
+    who says so («я мама», "my son", «ұлым»), or the net's reading of who writes."""
+    words = fold(text).split()
+    for i, word in enumerate(words):
+        if word in _ADULT_WORDS and (i == 0 or words[i - 1] in _I_AM or word.startswith(
+                ("uli", "kizi", "bala", "nemer", "okuwi"))):
+            return "adult"
+    if verdict is not None and verdict.speaker == "adult":
+        return "adult"
+    return "teen"
 
 
 def _closest(kb: KnowledgeBase, found: Match, allowed: tuple[str, ...], default: str) -> str:

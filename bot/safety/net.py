@@ -1,0 +1,213 @@
+"""The learned second net: a classifier of crisis, safety check or nothing, beside the rules.
+
+The phrase rules (`crisis.py`, `hints.py`) catch the wording their authors imagined; this net
+learns from the safety examples in the knowledge files (`safety-examples-*.yaml`, written by
+many hands) and catches wordings no rule knows. A message is a crisis if the rules *or* the net
+say so (`risk.py`). Moderators extend it by adding examples; a reload retrains it.
+
+Three small Complement Naive Bayes models (`bot.learning.bayes`) over the same features:
+
+- the tier: crisis, check or none, over every example (everyday topic examples and the
+  out-of-scope list count as "none": they are what people write when nothing is wrong);
+- the crisis form: oneself, someone_else, hurt_now, someone_hurt, over the crisis examples;
+- the speaker: teen or adult, over the examples that say who writes (the register of the reply).
+
+The net fires crisis when the crisis class leads the others by at least `crisis_at`, and the
+safety check when crisis-or-check leads "none" by `check_at`. Both thresholds are set out of
+fold at every training (`bot.learning.calibration`): the score that 2 % of the negative
+examples reach when scored by a model trained without their writer's batch.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Final, Literal
+
+from bot.language.normalize import fold
+from bot.learning import bayes
+from bot.learning.calibration import fold_of, threshold
+from bot.learning.features import features
+
+Tier = Literal["crisis", "check", "none"]
+TIERS: Final[tuple[Tier, ...]] = ("crisis", "check", "none")
+FORMS: Final = ("oneself", "someone_else", "hurt_now", "someone_hurt")
+SPEAKERS: Final = ("teen", "adult")
+#: The form model is believed over the rules' form when it leads by this much.
+FORM_LEAD: Final = 0.5
+
+
+@dataclass(frozen=True)
+class Example:
+    """One training example: a message and what it is."""
+
+    text: str
+    tier: Tier
+    form: str | None = None
+    speaker: str | None = None
+    writer: str | None = None
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the net says of a message."""
+
+    tier: Tier
+    crisis_score: float
+    check_score: float
+    form: str | None
+    form_lead: float
+    speaker: str | None
+
+
+@dataclass(frozen=True)
+class SafetyNet:
+    """The trained models and their out-of-fold thresholds."""
+
+    tiers: bayes.Model
+    forms: bayes.Model | None
+    speakers: bayes.Model | None
+    crisis_at: float
+    check_at: float
+    examples: int
+
+    @classmethod
+    def train(cls, examples: Sequence[Example]) -> SafetyNet:
+        """Train on examples; the thresholds from folds trained without each writer."""
+        docs = [features(fold(e.text)) for e in examples]
+        labels = [TIERS.index(e.tier) for e in examples]
+        idf = bayes.idf_of(docs)
+        vectors = [bayes.vector(d, idf) for d in docs]
+        writers = sorted({e.writer for e in examples if e.writer})
+        folds = [fold_of(fold(e.text), e.writer, writers) for e in examples]
+        per_fold = {f: bayes.class_sums([v for v, g in zip(vectors, folds, strict=True) if g == f],
+                                        [y for y, g in zip(labels, folds, strict=True) if g == f],
+                                        len(TIERS)) for f in set(folds)}
+        total = _added(list(per_fold.values()))
+        crisis_neg: list[float] = []
+        check_neg: list[float] = []
+        for f, sums in per_fold.items():
+            model = bayes.fit(TIERS, idf, _subtracted(total, sums))
+            for doc, label, g, e in zip(docs, labels, folds, examples, strict=True):
+                # Calibrated on the writers' negatives: hard ones (games, jokes, a parent's
+                # question), not the everyday examples that no model mistakes.
+                if g == f and TIERS[label] == "none" and e.writer is not None:
+                    scores = model.scores(doc)
+                    crisis_neg.append(_crisis_margin(scores))
+                    check_neg.append(_risk_margin(scores))
+        crisis_docs = [(d, FORMS.index(e.form)) for d, e in zip(docs, examples, strict=True)
+                       if e.tier == "crisis" and e.form in FORMS]
+        spoken = [(d, SPEAKERS.index(e.speaker)) for d, e in zip(docs, examples, strict=True)
+                  if e.speaker in SPEAKERS]
+        return cls(
+            tiers=bayes.fit(TIERS, idf, total),
+            forms=_trained(FORMS, crisis_docs),
+            speakers=_trained(SPEAKERS, spoken),
+            crisis_at=threshold(crisis_neg),
+            check_at=threshold(check_neg),
+            examples=len(examples),
+        )
+
+    def judge(self, text: str) -> Verdict:
+        """The tier, form and speaker the net sees in a message."""
+        found = features(fold(text))
+        if not found:
+            return Verdict("none", 0.0, 0.0, None, 0.0, None)
+        scores = self.tiers.scores(found)
+        crisis, risk = _crisis_margin(scores), _risk_margin(scores)
+        tier: Tier = "crisis" if crisis >= self.crisis_at else (
+            "check" if risk >= self.check_at else "none")
+        form, lead = self.forms.best(found) if self.forms else (None, 0.0)
+        speaker = self.speakers.best(found)[0] if self.speakers else None
+        return Verdict(tier, crisis - self.crisis_at, risk - self.check_at, form, lead, speaker)
+
+
+def _crisis_margin(scores: Sequence[float]) -> float:
+    crisis, check, none = scores
+    return crisis - max(check, none)
+
+
+def _risk_margin(scores: Sequence[float]) -> float:
+    crisis, check, none = scores
+    return max(crisis, check) - none
+
+
+def _trained(classes: Sequence[str], labelled: Sequence[tuple[dict[str, int] | object, int]]
+             ) -> bayes.Model | None:
+    present = {label for _, label in labelled}
+    if len(present) < 2:
+        return None
+    docs = [d for d, _ in labelled]
+    return bayes.train(classes, docs, [label for _, label in labelled])  # type: ignore[arg-type]
+
+
+def _added(parts: Sequence[Sequence[dict[str, float]]]) -> list[dict[str, float]]:
+    total: list[dict[str, float]] = [{} for _ in TIERS]
+    for part in parts:
+        for into, sums in zip(total, part, strict=True):
+            for f, w in sums.items():
+                into[f] = into.get(f, 0.0) + w
+    return total
+
+
+def _subtracted(total: Sequence[dict[str, float]], part: Sequence[dict[str, float]]
+                ) -> list[dict[str, float]]:
+    out = [dict(t) for t in total]
+    for into, sums in zip(out, part, strict=True):
+        for f, w in sums.items():
+            left = into[f] - w
+            if left > 1e-12:
+                into[f] = left
+            else:
+                del into[f]
+    return out
+
+
+class NetSlot:
+    """The net a knowledge snapshot serves with, trained once, in the background if asked.
+
+    A reload builds a new slot that serves the previous net (`inherit`) until its own is
+    trained, so answers never wait for training; the console, the CLI and the eval train at
+    the first message instead (`current`).
+    """
+
+    def __init__(self, examples: Sequence[Example]) -> None:
+        self.examples = tuple(examples)
+        self._net: SafetyNet | None = None
+        self._previous: SafetyNet | None = None
+        self._lock = threading.Lock()
+        self._background: threading.Thread | None = None
+
+    def inherit(self, older: NetSlot | None) -> None:
+        """Serve the older slot's net until this one is trained."""
+        if older is not None:
+            self._previous = older._net or older._previous
+
+    def train_in_background(self) -> None:
+        """Start training on a thread of its own (once)."""
+        with self._lock:
+            if self._net is not None or self._background is not None:
+                return
+            self._background = threading.Thread(target=self.trained, name="safety-net",
+                                                daemon=True)
+            self._background.start()
+
+    def trained(self) -> SafetyNet | None:
+        """The net, training it now if that has not happened (None without examples)."""
+        if self._net is None and self.examples:
+            net = SafetyNet.train(self.examples)
+            with self._lock:
+                self._net = self._net or net
+        return self._net
+
+    @property
+    def current(self) -> SafetyNet | None:
+        """The net to judge with now: while training runs in the background, the previous
+        one (or none: the rules alone); otherwise trained at first use."""
+        if self._net is not None:
+            return self._net
+        background = self._background
+        if background is not None and background.is_alive():
+            return self._previous
+        return self.trained()

@@ -803,8 +803,7 @@ def _language_texts(topics: Mapping[str, Topic], lang: Lang) -> Iterator[str]:
 
 #: Topics whose examples may tell of danger or despair: not "nothing is wrong" for the net.
 NOT_EVERYDAY = frozenset({"violence-home", "domestic-violence-adult", "worried-adult",
-                          "low-mood", "loneliness", "calm-now", "stress-anxiety", "emergency",
-                          "hotline-116-16", "online-safety", "bullying"})
+                          "low-mood"})
 
 
 def knowledge_files(directory: Path) -> list[Path]:

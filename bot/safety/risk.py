@@ -111,7 +111,7 @@ def safety_reply(kb: KnowledgeBase, text: str, found: Match) -> SafetyReply | No
         form = verdict.form if verdict.form in FORM_TOPICS else "oneself"
         topic = _closest(kb, found, FORM_TOPICS[form], FORM_TOPICS[form][0])
         return SafetyReply("crisis", form, topic, None, register)
-    if risk.tier == "check" or (verdict is not None and verdict.tier == "check"):
+    if risk.tier == "check":
         # Only a hint: ask directly, as counsellors do, rather than guess.
         return SafetyReply("check", topic=_gentle_topic(kb, found), register=register)
     crisis_topic = _crisis_topic(kb, found)
@@ -119,6 +119,9 @@ def safety_reply(kb: KnowledgeBase, text: str, found: Match) -> SafetyReply | No
         # The matcher's net: words no phrase list knows, but matching says they are a crisis.
         return SafetyReply("crisis", second_net_form(crisis_topic, text), crisis_topic,
                            register=register)
+    if verdict is not None and verdict.tier == "check":
+        # A hint the net learned: ask directly too.
+        return SafetyReply("check", topic=_gentle_topic(kb, found), register=register)
     return None
 
 
@@ -134,25 +137,30 @@ def _refined_form(form: CrisisForm, verdict: Verdict | None) -> CrisisForm:
     return form
 
 
-#: Words by which an adult says who they are: «я мама», "my son", «ұлым», «оқушым».
-_ADULT_WORDS: Final = frozenset(fold("""
-    мама мать отец папа бабушка дедушка учитель учительница психолог педагог классный
-    сын сына сыну дочь дочери дочка ребенок ребёнок ученик ученица учеников
-    son daughter pupil pupils students teacher psychologist grandson granddaughter mom dad
-    ұлым қызым балам немерем оқушым оқушым оқушымыз ұлым ұлымның қызымның баламның
-    мұғалім мұғаліммін психологпын анасымын әкесімін
+#: An adult saying who they are: «я мама», "I'm a teacher", «мен мұғаліммін».
+_ROLES: Final = frozenset(fold("""
+    мама мать отец папа бабушка дедушка учитель учительница психолог педагог mom mum dad
+    mother father teacher psychologist grandmother grandfather мұғалім мұғаліммін психологпын
+    анасымын әкесімін
 """).split())
-#: Words that say "I am a parent / teacher" before such a word.
-_I_AM: Final = frozenset(fold("я мен i im my мой моя моего моей менің").split())
+_I_AM: Final = frozenset(fold("я мен i im am").split())
+#: An adult naming their child or pupil: "my son", «моя дочь», «ұлым», «оқушым».
+_CHILDREN: Final = frozenset(fold("""
+    son daughter pupil pupils student students grandson granddaughter
+    сын сына сыну дочь дочери дочка ребенок ребёнок ученик ученица учеников внук внучка
+""").split())
+_MY: Final = frozenset(fold("my мой моя моего моей моему мою наш наша").split())
+#: Kazakh "my son / my daughter / my child / my pupil / my grandchild" on the word itself.
+_MY_CHILD_KK: Final = tuple(fold("ұлым қызым балам оқушым немерем").split())
 
 
 def speaker_register(text: str, verdict: Verdict | None) -> Register:
     """Whether to speak to the writer as an adult (сіз, вы) or a teenager (сен, ты): an adult
     who says so («я мама», "my son", «ұлым»), or the net's reading of who writes."""
     words = fold(text).split()
-    for i, word in enumerate(words):
-        if word in _ADULT_WORDS and (i == 0 or words[i - 1] in _I_AM or word.startswith(
-                ("uli", "kizi", "bala", "nemer", "okuwi"))):
+    for before, word in zip(["", *words], words, strict=False):
+        if (word in _ROLES and before in _I_AM) or (word in _CHILDREN and before in _MY) or (
+                word.startswith(_MY_CHILD_KK)):
             return "adult"
     if verdict is not None and verdict.speaker == "adult":
         return "adult"

@@ -190,10 +190,14 @@ def _raw_answers() -> list[tuple[str, Lang, str]]:
             found += [(f"{path.name}: {topic['id']}", lang, topic[lang]["answer"])
                       for lang in LANGS]
         if "crisis" in data:
-            found += [(f"{path.name}: crisis {form}", lang, data["crisis"][form][lang])
-                      for form in CRISIS_FORMS for lang in LANGS]
-            found += [(f"{path.name}: safety check", lang,
-                       data["crisis"]["safety_check"][lang]["text"]) for lang in LANGS]
+            forms = [data["crisis"][form] for form in CRISIS_FORMS if form in data["crisis"]]
+            found += [(f"{path.name}: crisis", lang, block[lang])
+                      for block in forms for lang in LANGS]
+            found += [(f"{path.name}: crisis, to an adult", lang, block["adult"][lang])
+                      for block in forms if "adult" in block for lang in LANGS]
+            check = data["crisis"]["safety_check"]
+            found += [(f"{path.name}: safety check", lang, check[lang][key])
+                      for lang in LANGS for key in ("text", "text_adult") if key in check[lang]]
     return found
 
 

@@ -1,0 +1,89 @@
+"""The learned safety net: it learns from examples, fires beside the rules, keeps serving while
+a new net trains, and the knowledge files that teach it are checked like any other."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.knowledge.loader import KnowledgeError, load
+from bot.learning import bayes
+from bot.learning.calibration import threshold
+from bot.learning.features import features, stem
+from bot.safety.net import Example, NetSlot, SafetyNet
+
+CRISIS = ["i wrote letters to everyone, tomorrow i won't be here", "tonight i say goodbye for good",
+          "wrote my goodbye letter, nobody will miss me", "this is my last night, goodbye all",
+          "i won't be here tomorrow, the letter is on my desk", "goodbye everyone, it ends tonight"]
+NONE = ["i died five times in the boss fight lol", "the exam is tomorrow and i am not ready",
+        "what do i cook for dinner tonight", "goodbye summer, school starts tomorrow",
+        "my letter to santa is ready", "tomorrow we play football at school"]
+
+
+def _examples(writer: str | None = None) -> list[Example]:
+    return ([Example(t, "crisis", "oneself", "teen", writer) for t in CRISIS]
+            + [Example(t, "none", None, "teen", writer) for t in NONE])
+
+
+def test_kazakh_endings_meet_their_stem() -> None:
+    assert stem("kazinoga") == stem("kazino")
+    assert stem("iwimdikke") == stem("iwimdik")
+
+
+def test_features_read_the_head_and_tail_of_a_long_message() -> None:
+    long = "word " * 3000 + "goodbye"
+    assert "w:goodb" in features(long)
+    assert sum(features(long).values()) < 3000
+
+
+def test_the_model_tells_the_classes_apart() -> None:
+    docs = [features(t) for t in CRISIS + NONE]
+    model = bayes.train(("crisis", "none"), docs, [0] * len(CRISIS) + [1] * len(NONE))
+    farewell = features("goodbye all, the letter is written, i won't be here")
+    assert model.best(farewell)[0] == "crisis"
+    assert model.best(features("i died in the boss fight again"))[0] == "none"
+
+
+def test_the_threshold_lets_the_share_of_negatives_fire() -> None:
+    scores = [float(i) for i in range(100)]
+    at = threshold(scores, 0.02)
+    assert sum(s >= at for s in scores) == 2
+
+
+def test_the_net_fires_on_words_of_its_examples_not_on_game_talk() -> None:
+    net = SafetyNet.train(_examples("w1") + _examples("w2"))
+    assert net.judge("wrote a goodbye letter to everyone, tonight i won't be here").tier == "crisis"
+    assert net.judge("i died in the boss fight lol").tier == "none"
+
+
+def test_a_new_slot_serves_the_previous_net_while_it_trains() -> None:
+    old = NetSlot(_examples())
+    trained = old.trained()
+    new = NetSlot(_examples())
+    new.inherit(old)
+    new._background = _Alive()  # training under way
+    assert new.current is trained
+    new._background = None
+    assert new.current is not None and new.current is not trained
+
+
+class _Alive:
+    def is_alive(self) -> bool:
+        return True
+
+
+
+
+def test_a_crisis_example_without_a_form_is_a_precise_problem(tmp_path: Path) -> None:
+    source = Path(__file__).resolve().parents[2] / "knowledge"
+    for path in source.glob("*.yaml"):
+        if True:
+            (tmp_path / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "safety-examples-x.yaml").write_text(
+        "writer: x\nsafety_examples:\n  - text: \"i won't be here tomorrow\"\n    lang: en\n"
+        "    tier: crisis\n", encoding="utf-8")
+    with pytest.raises(KnowledgeError) as caught:
+        load(tmp_path)
+    problem = str(caught.value)
+    assert "safety-examples-x.yaml" in problem and "form" in problem

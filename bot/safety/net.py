@@ -1,9 +1,11 @@
 """The learned second net: a classifier of crisis, safety check or nothing, beside the rules.
 
 The phrase rules (`crisis.py`, `hints.py`) catch the wording their authors imagined; this net
-learns from the safety examples in the knowledge files (`safety-examples-*.yaml`, written by
-many hands) and catches wordings no rule knows. A message is a crisis if the rules *or* the net
-say so (`risk.py`). Moderators extend it by adding examples; a reload retrains it.
+learns from safety examples in the knowledge files (any file with a `safety_examples` list;
+the writers' batches wait in `knowledge/safety-examples/`, which the loader does not read
+until the net is calibrated against the topic examples) and catches wordings no rule
+knows. A message is a crisis if the rules *or* the net say so (`risk.py`). Moderators extend
+it by adding examples; a reload retrains it.
 
 Three small Complement Naive Bayes models (`bot.learning.bayes`) over the same features:
 
@@ -21,6 +23,7 @@ examples reach when scored by a model trained without their writer's batch.
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final, Literal
@@ -75,12 +78,13 @@ class SafetyNet:
     @classmethod
     def train(cls, examples: Sequence[Example]) -> SafetyNet:
         """Train on examples; the thresholds from folds trained without each writer."""
-        docs = [features(fold(e.text)) for e in examples]
+        folded = [fold(e.text) for e in examples]
+        docs = [features(f) for f in folded]
         labels = [TIERS.index(e.tier) for e in examples]
         idf = bayes.idf_of(docs)
         vectors = [bayes.vector(d, idf) for d in docs]
         writers = sorted({e.writer for e in examples if e.writer})
-        folds = [fold_of(fold(e.text), e.writer, writers) for e in examples]
+        folds = [fold_of(f, e.writer, writers) for f, e in zip(folded, examples, strict=True)]
         per_fold = {f: bayes.class_sums([v for v, g in zip(vectors, folds, strict=True) if g == f],
                                         [y for y, g in zip(labels, folds, strict=True) if g == f],
                                         len(TIERS)) for f in set(folds)}
@@ -133,13 +137,13 @@ def _risk_margin(scores: Sequence[float]) -> float:
     return max(crisis, check) - none
 
 
-def _trained(classes: Sequence[str], labelled: Sequence[tuple[dict[str, int] | object, int]]
+def _trained(classes: Sequence[str], labelled: Sequence[tuple[Counter[str], int]]
              ) -> bayes.Model | None:
     present = {label for _, label in labelled}
     if len(present) < 2:
         return None
     docs = [d for d, _ in labelled]
-    return bayes.train(classes, docs, [label for _, label in labelled])  # type: ignore[arg-type]
+    return bayes.train(classes, docs, [label for _, label in labelled])
 
 
 def _added(parts: Sequence[Sequence[dict[str, float]]]) -> list[dict[str, float]]:

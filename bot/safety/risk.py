@@ -96,7 +96,12 @@ def safety_reply(kb: KnowledgeBase, text: str, found: Match) -> SafetyReply | No
     risk = assess(text)
     net = kb.safety.current if kb.safety is not None else None
     verdict = net.judge(text) if net is not None else None
-    register = speaker_register(text, verdict)
+    # Who is spoken to matters only when there is a reply to give: read it then, not for
+    # every message.
+    register: Register = "teen"
+    if risk.tier != "none" or (verdict is not None and verdict.tier != "none") or (
+            _crisis_topic(kb, found) is not None):
+        register = speaker_register(text, verdict)
     if risk.crisis is not None:
         # The family's topic first (refined by matching for the general families), then the
         # closest topic of the same form, or near it, that matching found, if another.

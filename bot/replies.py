@@ -43,7 +43,7 @@ from bot.reply_types import (
     Reply,
 )
 from bot.safety.crisis import detect_crisis
-from bot.safety.risk import WORRIED_TOPIC, safety_reply
+from bot.safety.risk import WORRIED_TOPIC, for_information, safety_reply
 from bot.safety.safe_word import is_safe_word
 
 #: Matching reads the start of a long message: a question is in its first words, and fuzzy
@@ -78,6 +78,9 @@ def answer(kb: KnowledgeBase, text: str, chosen: Lang | None = None,
     if flow is not None:
         return flow_screen(kb, FLOW_PREFIX + flow, lang) or main_menu(kb, lang)
     _ = translator(lang)
+    # A question for information about a crisis subject is answered by the worried
+    # adult's topic (`safety_reply` let it through: it says nothing has happened).
+    found = for_information(kb, found)
     if found.kind == "answer" and found.topic is not None:
         return _answer_reply(kb, found, lang, also_about(kb.index, cleaned[:MATCH_CHARS],
                                                          found.topic))

@@ -22,6 +22,8 @@ from bot.safety.phrases import (
     FAMILY_TOPIC,
     GENERAL,
     HYPERBOLE,
+    IN_GENERAL,
+    NAMING,
     PHRASES,
     RAW_WORDS,
     Family,
@@ -30,6 +32,7 @@ from bot.safety.phrases import (
 PHRASE_LIST: Final[tuple[Phrase[Family], ...]] = parse_all(PHRASES)
 _CRISIS: Final = PhraseSet(PHRASE_LIST)
 _HYPERBOLE: Final = PhraseSet(parse_all(HYPERBOLE))
+_IN_GENERAL: Final = PhraseSet(parse_all({"in_general": IN_GENERAL}))
 
 def _folded(words: str) -> frozenset[str]:
     """A list of words written with spaces, each folded."""
@@ -91,7 +94,7 @@ def detect_crisis(text: str) -> CrisisHit | None:
     if raw is not None:
         return _hit(words, Found(Phrase(RAW_WORDS[raw], "en", raw, ()), ()))
     found = _CRISIS.find(words, figures_of_speech(words))
-    if not found:
+    if not found or (all(f.phrase.text in NAMING for f in found) and _in_general(words)):
         return None
     hits = [_hit(words, f) for f in found]
     for form in ("oneself", "hurt_now", "someone_else"):
@@ -100,6 +103,17 @@ def detect_crisis(text: str) -> CrisisHit | None:
             # Sexual abuse is the more specific of the two "hurt now" families.
             return next((h for h in mine if h.family == "sexual_abuse"), mine[0])
     return hits[0]
+
+
+def asks_in_general(text: str) -> bool:
+    """Whether a message says it asks for information, nothing having happened («для
+    доклада», "nothing happened, just want to be ready", «жалпы ақпарат керек»)."""
+    words = fold(text).split()
+    return bool(words) and _in_general(words)
+
+
+def _in_general(words: Sequence[str]) -> bool:
+    return bool(_IN_GENERAL.find(words))
 
 
 def _hit(words: Sequence[str], found: Found[Family]) -> CrisisHit:

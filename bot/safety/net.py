@@ -50,6 +50,8 @@ class Example:
     form: str | None = None
     speaker: str | None = None
     writer: str | None = None
+    #: How much the example counts: everyday messages, many and easy, count for less.
+    weight: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,8 @@ class SafetyNet:
         docs = [features(f) for f in folded]
         labels = [TIERS.index(e.tier) for e in examples]
         idf = bayes.idf_of(docs)
-        vectors = [bayes.vector(d, idf) for d in docs]
+        vectors = [_scaled(bayes.vector(d, idf), e.weight)
+                   for d, e in zip(docs, examples, strict=True)]
         writers = sorted({e.writer for e in examples if e.writer})
         folds = [fold_of(f, e.writer, writers) for f, e in zip(folded, examples, strict=True)]
         per_fold = {f: bayes.class_sums([v for v, g in zip(vectors, folds, strict=True) if g == f],
@@ -125,6 +128,10 @@ class SafetyNet:
         form, lead = self.forms.best(found) if self.forms else (None, 0.0)
         speaker = self.speakers.best(found)[0] if self.speakers else None
         return Verdict(tier, crisis - self.crisis_at, risk - self.check_at, form, lead, speaker)
+
+
+def _scaled(vector: bayes.Vector, weight: float) -> bayes.Vector:
+    return vector if weight == 1.0 else {f: w * weight for f, w in vector.items()}
 
 
 def _crisis_margin(scores: Sequence[float]) -> float:

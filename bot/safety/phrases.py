@@ -266,6 +266,44 @@ PHRASES: Final[dict[Family, dict[str, tuple[str, ...]]]] = {
     },
 }
 
+#: Crisis phrases that name a subject rather than tell of a case: «суицид», "self-harm",
+#: "abused at home". In a message that says it asks in general (`IN_GENERAL`) they ask for
+#: information, which the worried-adult answer gives; with any other crisis phrase beside
+#: them the message is a crisis as ever.
+NAMING: Final[frozenset[str]] = frozenset({
+    "суицид*", "самоубий*", "суецид*", "суицыд*", "суйцид*", "суисайд*", "суйсайд*",
+    "селфхарм*", "селф харм*", "self harm*", "selfharm*", "suicid*", "sucide*", "suiside*",
+    "өзіме|өзіне зиян", "өзіме|өзіне жарақат", "өзі*|өз қол жұмса*|сал*",
+    "beaten|hit|hurt|abused home",
+    "бьют|бьет|избивают|избивает дома|ребенка|маму|подругу|друга|сестру|брата|нас",
+})
+
+#: How a message says that nothing has happened and it asks for information: a parent
+#: preparing, a teacher's class hour, a school project. Not "just curious", "for a story" or
+#: "asking for a friend": a question about means asked that way is a warning sign.
+IN_GENERAL: Final[dict[str, tuple[str, ...]]] = {
+    "ru": (
+        "ничего не случилось|произошло|случилось", "конкретн* случая|случай нет",
+        "просто чтобы знать|понимать", "на всякий случай", "спрашиваю в общем|целом",
+        "для стенгазет*|памятк*|доклад*|проект*|реферат*|плакат*|сочинени*|презентац*",
+        "классн* час*", "семинар*", "тренинг*", "родительск* собрани*",
+        "сын|дочь|ребенок|ребёнок в порядке",
+    ),
+    "kk": (
+        "жалпы ақпарат|сұрақ|сұраймын|түрде", "алдын ала біл*", "нақты оқиға|жағдай жоқ",
+        "ештеңе болған жоқ", "семинар*", "сынып сағат*", "баяндама*", "шығарма*", "жоба*",
+        "ата аналар жиналыс*",
+    ),
+    "en": (
+        "nothing happened|happening", "nothing has happened", "no specific|particular case",
+        "asking|ask|question in general", "general question", "just want|wanted be ready",
+        "just want|wanted be prepared", "just to know", "staff|teachers training",
+        "school project|poster|report|presentation|assignment|essay", "class hour",
+        "seminar*", "son|daughter|child|kid|grandson|granddaughter is fine",
+        "parents meeting", "just read article",
+    ),
+}
+
 #: Figures of speech whose words must not count towards a crisis: laughing "to death",
 #: an exam or a subject that "kills", a parent's "I'll kill you" said in jest; and suicide named
 #: as a subject to learn about (a teacher asking for the warning signs gets that answer).

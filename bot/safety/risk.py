@@ -8,13 +8,19 @@ whose best topic is a crisis topic gets the crisis reply too).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Final, Literal
 
 from bot.knowledge.base import CrisisForm, KnowledgeBase, Register
 from bot.language.normalize import fold
 from bot.matching import ANSWER_SCORE, SUGGEST_SCORE, Match
-from bot.safety.crisis import CrisisHit, detect_crisis, figures_of_speech, second_net_form
+from bot.safety.crisis import (
+    CrisisHit,
+    asks_in_general,
+    detect_crisis,
+    figures_of_speech,
+    second_net_form,
+)
 from bot.safety.hints import HINTS, Hint
 from bot.safety.net import FORM_LEAD, Verdict
 from bot.safety.patterns import Phrase, PhraseSet, parse_all
@@ -119,11 +125,16 @@ def safety_reply(kb: KnowledgeBase, text: str, found: Match) -> SafetyReply | No
     if risk.tier == "check":
         # Only a hint: ask directly, as counsellors do, rather than guess.
         return SafetyReply("check", topic=_gentle_topic(kb, found), register=register)
+    in_general = _answers_crisis_topic(kb, found) and asks_in_general(text)
     crisis_topic = _crisis_topic(kb, found)
-    if crisis_topic is not None:
+    if crisis_topic is not None and not in_general:
         # The matcher's net: words no phrase list knows, but matching says they are a crisis.
         return SafetyReply("crisis", second_net_form(crisis_topic, text), crisis_topic,
                            register=register)
+    if _answers_crisis_topic(kb, found) and not in_general:
+        # A crisis topic is never answered as a plain topic: a long story that matching
+        # answers with one on little evidence gets the direct question instead.
+        return SafetyReply("check", topic=_gentle_topic(kb, found), register=register)
     if verdict is not None and verdict.tier == "check":
         # A hint the net learned: ask directly too.
         return SafetyReply("check", topic=_gentle_topic(kb, found), register=register)
@@ -188,6 +199,24 @@ def _crisis_topic(kb: KnowledgeBase, found: Match) -> str | None:
     if best is None or best not in kb.topics or found.score < ANSWER_SCORE:
         return None
     return best if kb.topic(best).crisis else None
+
+
+def _answers_crisis_topic(kb: KnowledgeBase, found: Match) -> bool:
+    """Whether matching would answer with a crisis topic (on any score)."""
+    topic = found.topic
+    return found.kind == "answer" and topic is not None and topic in kb.topics \
+        and kb.topic(topic).crisis
+
+
+def for_information(kb: KnowledgeBase, found: Match) -> Match:
+    """What answers a question for information about a crisis subject ("how do I talk to my
+    son about self-harm, nothing happened"): the worried adult's topic, not the crisis card,
+    and never the crisis topic as a plain answer. Any other match as it is."""
+    if not _answers_crisis_topic(kb, found) or WORRIED_TOPIC not in kb.topics:
+        return found
+    best = replace(found.candidates[0], topic=WORRIED_TOPIC)
+    rest = tuple(c for c in found.candidates[1:] if c.topic != WORRIED_TOPIC)
+    return replace(found, candidates=(best, *rest))
 
 
 def _gentle_topic(kb: KnowledgeBase, found: Match) -> str | None:

@@ -24,8 +24,7 @@ from bot.safety.net import Example, NetSlot
 
 ROOT = Path(__file__).resolve().parents[1]
 BATCHES = ROOT / "knowledge" / "safety-examples"
-EXTRA = [ROOT / "tests" / "data" / "safety" / "heldout-w6.yaml",
-         *sorted((ROOT / "tests" / "data" / "writers" / "incoming").glob("*/batch.yaml"))]
+EXTRA = [ROOT / "tests" / "data" / "safety" / "heldout-w6.yaml"]
 TOPICS = ROOT / "tests" / "data" / "writers"
 DANGER = NOT_EVERYDAY | {"suicide-crisis", "self-harm", "sexual-abuse", "trafficking"}
 
@@ -44,14 +43,14 @@ def examples_of(path: Path) -> list[Example]:
             for e in data["safety_examples"]]
 
 
-def everyday(kb) -> list[Example]:  # type: ignore[no-untyped-def]
-    out = []
+def everyday(kb, weight: float) -> list[Example]:  # type: ignore[no-untyped-def]
+    out: list[Example] = []
     for topic in kb.topics.values():
         if topic.crisis or topic.id in NOT_EVERYDAY:
             continue
-        out += [Example(t, "none")
+        out += [Example(t, "none", weight=weight)
                 for lang in ("kk", "ru", "en") for t in topic.texts[lang].examples]
-    out += [Example(t, "none") for texts in kb.out_of_scope.values() for t in texts]
+    out += [Example(t, "none", weight=weight) for texts in kb.out_of_scope.values() for t in texts]
     return out
 
 
@@ -68,9 +67,11 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--hold", default="", help="writers to score (default: all)")
     parser.add_argument("--train", default="", help="writers to train on (default: all others)")
+    parser.add_argument("--everyday-weight", type=float, default=1.0,
+                        help="the weight of the everyday topics' examples as 'none'")
     args = parser.parse_args()
     kb = load(ROOT / "knowledge")
-    base = everyday(kb)
+    base = everyday(kb, args.everyday_weight)
     found = batches()
     held = args.hold.split(",") if args.hold else sorted(found)
     pool = args.train.split(",") if args.train else sorted(found)

@@ -18,9 +18,10 @@ from pathlib import Path
 import yaml
 
 from bot.evaluation import evaluate_safety, read_safety
-from bot.knowledge.loader import NOT_EVERYDAY, load
+from bot.knowledge.loader import load
+from bot.knowledge.topic import NOT_EVERYDAY
 from bot.replies import answer
-from bot.safety.net import Example, NetSlot
+from bot.safety.net import EVERYDAY_WEIGHT, Example, NetSlot
 
 ROOT = Path(__file__).resolve().parents[1]
 BATCHES = ROOT / "knowledge" / "safety-examples"
@@ -44,14 +45,10 @@ def examples_of(path: Path) -> list[Example]:
 
 
 def everyday(kb, weight: float) -> list[Example]:  # type: ignore[no-untyped-def]
-    out: list[Example] = []
-    for topic in kb.topics.values():
-        if topic.crisis or topic.id in NOT_EVERYDAY:
-            continue
-        out += [Example(t, "none", weight=weight)
-                for lang in ("kk", "ru", "en") for t in topic.texts[lang].examples]
-    out += [Example(t, "none", weight=weight) for texts in kb.out_of_scope.values() for t in texts]
-    return out
+    """What the loader trains on as "none" beside the writers (their examples have no writer),
+    at the weight asked for."""
+    return [dataclasses.replace(e, weight=weight) for e in kb.safety.examples
+            if e.writer is None]
 
 
 def topic_alarms(kb, writer: str) -> tuple[int, int]:  # type: ignore[no-untyped-def]
@@ -67,7 +64,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--hold", default="", help="writers to score (default: all)")
     parser.add_argument("--train", default="", help="writers to train on (default: all others)")
-    parser.add_argument("--everyday-weight", type=float, default=1.0,
+    parser.add_argument("--everyday-weight", type=float, default=EVERYDAY_WEIGHT,
                         help="the weight of the everyday topics' examples as 'none'")
     args = parser.parse_args()
     kb = load(ROOT / "knowledge")

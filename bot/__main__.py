@@ -82,9 +82,11 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     Example: qoldau chat --lang kk
     """
     from bot.console import run_console
+    from bot.knowledge.live import KnowledgeHolder
 
-    kb = _load_or_exit(settings.knowledge_dir)
-    run_console(lambda: kb, getattr(args, "lang", None) or settings.default_language)
+    # The safety net trains while the person reads the greeting; the rules judge meanwhile.
+    holder = KnowledgeHolder(_load_or_exit(settings.knowledge_dir))
+    run_console(lambda: holder.current, getattr(args, "lang", None) or settings.default_language)
     return 0
 
 

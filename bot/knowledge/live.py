@@ -64,10 +64,11 @@ Fingerprint = tuple[tuple[str, int, int], ...]
 
 
 def fingerprint(directory: Path) -> Fingerprint:
-    """Names, sizes and modification times of the knowledge files."""
+    """Paths, sizes and modification times of the knowledge files (a folder's too)."""
     try:
         files = knowledge_files(directory)
-        return tuple((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in files)
+        return tuple((str(p.relative_to(directory)), p.stat().st_size, p.stat().st_mtime_ns)
+                     for p in files)
     except OSError:
         return ()
 

@@ -517,18 +517,19 @@ class _Builder:
         disclosure), and so are the crisis topics' examples from "crisis": many are questions
         for information ("what are the warning signs of suicide"), and the net must learn
         disclosures, which the safety examples label."""
-        from bot.safety.net import Example
+        from bot.safety.net import EVERYDAY_WEIGHT, Example
 
         examples = [Example(e.text, e.tier, e.form, e.speaker, batch.writer)
                     for batch in self.safety_examples for e in batch.safety_examples]
         if not examples:
             return []
         for topic in topics.values():
-            if topic.crisis or topic.id in NOT_EVERYDAY:
+            if not topic.everyday:
                 continue
-            examples += [Example(text, "none") for lang in LANGS
+            examples += [Example(text, "none", weight=EVERYDAY_WEIGHT) for lang in LANGS
                          for text in topic.texts[lang].examples]
-        examples += [Example(text, "none") for texts in out_of_scope.values() for text in texts]
+        examples += [Example(text, "none", weight=EVERYDAY_WEIGHT)
+                     for texts in out_of_scope.values() for text in texts]
         return examples
 
     def _hotlines(self) -> dict[str, Hotline]:
@@ -801,15 +802,19 @@ def _language_texts(topics: Mapping[str, Topic], lang: Lang) -> Iterator[str]:
         yield from text.keywords
 
 
-#: Topics whose examples may tell of danger or despair: not "nothing is wrong" for the net.
-NOT_EVERYDAY = frozenset({"violence-home", "domestic-violence-adult", "worried-adult",
-                          "low-mood"})
 
 
 def knowledge_files(directory: Path) -> list[Path]:
-    """The YAML files of a knowledge directory, in a stable order."""
-    return sorted(p for p in directory.iterdir()
-                  if p.suffix in (".yaml", ".yml") and not p.name.startswith("."))
+    """The YAML files of a knowledge directory and of its folders one level down (the
+    writers' safety batches in `safety-examples/`), in a stable order."""
+    def shown(p: Path) -> bool:
+        return not p.name.startswith(".")
+
+    folders = sorted(p for p in directory.iterdir() if p.is_dir() and shown(p))
+    return [*sorted(p for p in directory.iterdir()
+                    if p.suffix in (".yaml", ".yml") and shown(p) and p.is_file()),
+            *(p for folder in folders for p in sorted(folder.iterdir())
+              if p.suffix in (".yaml", ".yml") and shown(p) and p.is_file())]
 
 
 def _shown(path: Path) -> str:

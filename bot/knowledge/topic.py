@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Final
 
 from bot.knowledge.model import Section
 from bot.language import Lang
@@ -37,6 +38,11 @@ class TopicText:
     keywords: tuple[str, ...]
 
 
+#: Topics whose examples may tell of danger or despair, though not crisis topics themselves.
+NOT_EVERYDAY: Final = frozenset({"violence-home", "domestic-violence-adult", "worried-adult",
+                                 "low-mood"})
+
+
 @dataclass(frozen=True)
 class Topic:
     """One topic of the knowledge base."""
@@ -48,3 +54,9 @@ class Topic:
     sources: tuple[str, ...]
     crisis: bool
     location: Location
+
+    @property
+    def everyday(self) -> bool:
+        """Whether the topic is about everyday life: its examples say nothing is wrong (for the
+        safety net), and a message that is one of them nearly word for word is that topic."""
+        return not self.crisis and self.id not in NOT_EVERYDAY

@@ -58,6 +58,8 @@ _REPORTED: Final = _folded("""
 _FIRST_PERSON: Final = _folded("""
     i im ive id myself я хочу могу буду режу думаю сама сам мен өзім өзіме өзімді өзімнің
 """)
+#: The writer as the one done to: "me", «меня», «мені».
+_ME: Final = _folded("me myself меня мне мной себя мені маған менің өзімді")
 #: Kazakh first person on the verb or its wish: «өлгім», «салғым», «кесемін».
 _FIRST_PERSON_ENDINGS: Final = ("gim", "kim", "min")
 _RAW_WORD: Final = re.compile(r"[a-z]+")
@@ -73,6 +75,9 @@ class CrisisHit:
     topic: str
     phrase: str
     form: CrisisForm = "oneself"
+    #: Whether the phrase's own words say it is the writer («күйеуім мені ұрып жатыр», "hits
+    #: me"): then no model may read it as someone else's.
+    in_person: bool = False
 
     @property
     def general(self) -> bool:
@@ -124,7 +129,8 @@ def _hit(words: Sequence[str], found: Found[Family]) -> CrisisHit:
         form = "someone_else"
         # Someone else cutting themselves: the self-harm topic speaks to the worried parent.
         topic = topic if family == "self_harm" else FAMILY_TOPIC["friend_in_danger"]
-    return CrisisHit(family, topic, found.phrase.text, form)
+    in_person = any(words[p] in _ME for p in found.positions)
+    return CrisisHit(family, topic, found.phrase.text, form, in_person)
 
 
 def _about_someone_else(words: Sequence[str], positions: tuple[int, ...]) -> bool:
@@ -145,6 +151,15 @@ def _is_other(word: str) -> bool:
     """Whether a word names another person ("friend", «қызымның»)."""
     return word in _OTHER_PERSON or (len(word) >= 4 and any(
         word.startswith(o) for o in _OTHER_PERSON if len(o) >= 4))
+
+
+_PRONOUNS: Final = _folded("she he her him they он она ол")
+
+
+def names_someone(text: str) -> bool:
+    """Whether a message names another person by who they are ("my son", «құрбым», «ученик»),
+    not only by a pronoun: without one, "he is blackmailing me" is about the writer."""
+    return any(_is_other(w) and w not in _PRONOUNS for w in fold(text).split())
 
 
 def second_net_form(topic: str, text: str) -> CrisisForm:

@@ -9,7 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.knowledge.live import KnowledgeHolder, KnowledgeWatcher, ReloadResult, reload_knowledge
+from bot.knowledge.live import (
+    KnowledgeHolder,
+    KnowledgeWatcher,
+    ReloadResult,
+    fingerprint,
+    reload_knowledge,
+)
 from bot.knowledge.loader import load
 from bot.replies import answer
 
@@ -106,3 +112,14 @@ def test_questions_during_rewrites_are_answered_from_one_whole_snapshot(
             thread.join()
     assert errors == []
     assert {"VERSION-A", "VERSION-B"} <= set(seen)
+
+
+def test_a_file_in_a_folder_is_watched_by_its_path(knowledge: Path) -> None:
+    folder = knowledge / "safety-examples"
+    folder.mkdir()
+    (folder / "topics.yaml").write_text("writer: w1\nsafety_examples: []\n", encoding="utf-8")
+    before = fingerprint(knowledge)
+    assert "safety-examples/topics.yaml" in {name for name, _, _ in before}
+    (folder / "topics.yaml").write_text("writer: w1\nsafety_examples: []\n# edited\n",
+                                        encoding="utf-8")
+    assert fingerprint(knowledge) != before

@@ -27,6 +27,10 @@ def test_schema_knows_the_three_kinds_of_file() -> None:
 
 
 def test_every_knowledge_file_starts_with_the_schema_line() -> None:
-    for path in knowledge_files(KNOWLEDGE):
+    files = knowledge_files(KNOWLEDGE)
+    assert any(p.parent != KNOWLEDGE for p in files), "the folders' files are read too"
+    for path in files:
         first = path.read_text(encoding="utf-8").splitlines()[0]
-        assert first == "# yaml-language-server: $schema=schema.json", path.name
+        # The path from the file to the schema: `../schema.json` from a folder.
+        up = "../" * (len(path.relative_to(KNOWLEDGE).parts) - 1)
+        assert first == f"# yaml-language-server: $schema={up}{SCHEMA_FILE}", path.name

@@ -11,7 +11,7 @@ from bot.knowledge.loader import KnowledgeError, load
 from bot.learning import bayes
 from bot.learning.calibration import threshold
 from bot.learning.features import features, stem
-from bot.safety.net import Example, NetSlot, SafetyNet
+from bot.safety.net import Example, NetSlot, SafetyNet, train_apart
 
 CRISIS = ["i wrote letters to everyone, tomorrow i won't be here", "tonight i say goodbye for good",
           "wrote my goodbye letter, nobody will miss me", "this is my last night, goodbye all",
@@ -60,7 +60,7 @@ def test_the_net_fires_on_words_of_its_examples_not_on_game_talk() -> None:
 def test_a_new_slot_serves_the_previous_net_while_it_trains() -> None:
     old = NetSlot(_examples())
     trained = old.trained()
-    new = NetSlot(_examples())
+    new = NetSlot([*_examples(), Example("see you all on the other side", "crisis", "oneself")])
     new.inherit(old)
     new._background = _Alive()  # training under way
     assert new.current is trained
@@ -68,18 +68,29 @@ def test_a_new_slot_serves_the_previous_net_while_it_trains() -> None:
     assert new.current is not None and new.current is not trained
 
 
+def test_a_reload_with_the_same_examples_serves_the_same_net_at_once() -> None:
+    trained = NetSlot(_examples("w3")).trained()
+    again = NetSlot(_examples("w3"))
+    again.train_in_background()
+    assert again._background is None and again.current is trained
+
+
+def test_the_net_trained_apart_judges_as_one_trained_here() -> None:
+    examples = _examples("w1") + _examples("w2")
+    apart, here = train_apart(examples), SafetyNet.train(examples)
+    for text in ("goodbye all, the letter is written", "i died in the boss fight"):
+        assert apart.judge(text) == here.judge(text)
+
+
 class _Alive:
     def is_alive(self) -> bool:
         return True
 
 
-
-
 def test_a_crisis_example_without_a_form_is_a_precise_problem(tmp_path: Path) -> None:
     source = Path(__file__).resolve().parents[2] / "knowledge"
     for path in source.glob("*.yaml"):
-        if True:
-            (tmp_path / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+        (tmp_path / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
     (tmp_path / "safety-examples-x.yaml").write_text(
         "writer: x\nsafety_examples:\n  - text: \"i won't be here tomorrow\"\n    lang: en\n"
         "    tier: crisis\n", encoding="utf-8")

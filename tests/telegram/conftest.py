@@ -16,6 +16,7 @@ import pytest_asyncio
 from telegram.ext import Application
 
 from bot.config import Secret, Settings
+from bot.knowledge.base import KnowledgeBase
 from bot.logs import setup_logging
 from bot.telegram.app import build_application, make_runtime, on_shutdown, on_startup
 from bot.telegram.runtime import Runtime
@@ -168,9 +169,13 @@ async def run_bot(tg: FakeTelegram, settings: Settings) -> AsyncIterator[Harness
 
 
 @pytest_asyncio.fixture
-async def harness(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> AsyncIterator[Harness]:
-    """A running bot against a fresh fake Bot API, with a fresh data directory."""
+async def harness(tmp_path: Path, caplog: pytest.LogCaptureFixture, kb: KnowledgeBase,
+                  ) -> AsyncIterator[Harness]:
+    """A running bot against a fresh fake Bot API, with a fresh data directory; its safety
+    net is ready from the start (trained once per session, as the bot trains it once)."""
     caplog.set_level(logging.INFO)
+    if kb.safety is not None:
+        kb.safety.trained()
     async with (FakeTelegram(token=TOKEN, bot_username=BOT_USERNAME) as tg,
                 run_bot(tg, make_settings(tg, tmp_path / "data")) as running):
         yield running

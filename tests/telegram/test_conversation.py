@@ -65,7 +65,9 @@ async def test_crisis_reply_comes_first_in_the_language_written(
 
 
 @pytest.mark.parametrize(("text", "yes"), [
-    ("никому я не нужна, хочу сбежать из дома", "Да"),
+    # Hints alone. («никому я не нужна, хочу сбежать из дома» the net reads as a crisis, as
+    # the writers labelled 39 of the 42 hint messages it fires on.)
+    ("я для всех обуза", "Да"),
     ("ешкімге керегім жоқ", "Иә"),
     ("nobody needs me, I can't take it anymore", "Yes"),
 ])

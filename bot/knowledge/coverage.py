@@ -80,12 +80,22 @@ class Invisible:
 
 def invisible_characters(text: str) -> list[Invisible]:
     """Every format character (Unicode category Cf) in a file's text, with line and column
-    (1-based); a byte-order mark opening the file is the file's, not the text's."""
+    (1-based); a byte-order mark opening the file is the file's, not the text's, and a zero-width
+    joiner inside an emoji (🤦‍♀️, 👨‍👩‍👧) is the emoji's."""
     found = []
     for match in FORMAT_CHARACTERS.finditer(text):
         char, offset = match.group(), match.start()
         if offset == 0 and char == "\ufeff":
             continue
+        if char == "\u200d" and 0 < offset < len(text) - 1 and _emoji_part(text[offset - 1]) \
+                and _emoji_part(text[offset + 1]):
+            continue
         line = text.count("\n", 0, offset) + 1
         found.append(Invisible(line, offset - text.rfind("\n", 0, offset), char))
     return found
+
+
+def _emoji_part(char: str) -> bool:
+    """A pictograph, a skin tone or a variation selector: what a joined emoji is made of."""
+    return unicodedata.category(char) == "So" or "\U0001f3fb" <= char <= "\U0001f3ff" or (
+        char == "\ufe0f")

@@ -37,6 +37,7 @@ HINTS: Final[dict[Hint, dict[str, tuple[str, ...]]]] = {
             "no way out", "hopeless",
             "give|giving up on everything|life",
             "numb disappear",
+            "dont|not deserve food|eat|eating|live",
         ),
     },
     "burden": {
@@ -71,11 +72,14 @@ HINTS: Final[dict[Hint, dict[str, tuple[str, ...]]]] = {
             "highest bridge|building|roof|cliff", "how high|tall bridge|building|roof|cliff",
             "how many pills|tablets kill|die|lethal|overdose|fatal|dangerous|many",
             "lethal dose", "fall|jump from die|survive|fatal",
+            "thinking|think about roof|bridge|window|edge",
         ),
     },
     "goodbye": {
         "ru": ("раздаю|раздала|раздал свои вещи",),
         "kk": ("заттарымды тарат*|беріп|бердім|үлестір*",),
-        "en": ("giving|gave away my stuff|things",),
+        "en": ("giving|gave away my stuff|things",
+               "planning|planned it ready",
+               "gonna|going do it tonight|tomorrow sorry|asleep"),
     },
 }

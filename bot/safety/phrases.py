@@ -100,6 +100,15 @@ PHRASES: Final[dict[Family, dict[str, tuple[str, ...]]]] = {
             "overdose*", "od on pills", "off myself", "self delete", "suicide note",
             "written|wrote|writing letters|letter goodbye|family",
             "know how ill|will do it",
+            # A farewell for after: "when I'm gone", letters or a video for the family "to read
+            # after".
+            "when|after im gone", "when|after i am gone",
+            "video|letter|letters|note|notes|message|messages parents|mom|mum|family|everyone|"
+            "sister|brother after|later|understand|gone",
+            "close|delete my accounts|account|chats|chat after|gone",
+            "search*|googl*|looked up how die|end life|kill painless*",
+            "painless* die|death|way|ways|suicide",
+            "walk*|jump* into|front river|traffic|train|sea",
         ),
     },
     "self_harm": {
@@ -128,6 +137,15 @@ PHRASES: Final[dict[Family, dict[str, tuple[str, ...]]]] = {
             "been|started|keep|keeps cutting",
             "took|take|taking|swallowed bunch|all|whole|lot pills|tablets",
             "scratch* until|till bleed*",
+            # Cutting told without "myself" ("I cut again, deeper"), the blades kept, the marks
+            # hidden, and other means: punching walls, burning, wounds kept open.
+            "i cut|cutted|cutting again|deeper|deep",
+            "razor|razors|blade|blades pencil|hide|hidden|hiding",
+            "sleeves|hoodie|hoodies|bracelets arms|cuts|scars|marks|wrists",
+            "punch*|hit*|bang* wall|walls bleed*|bruis*",
+            "bruises|scabs|wounds|cuts dont|not|never heal",
+            "burn*|burnt arm|arms|skin|wrist lighter|cigarette|iron",
+            "scratch* arms|arm|skin|wrist compass|blade|razor|sharpener|needle",
         ),
     },
     "wish_to_die": {
@@ -174,6 +192,9 @@ PHRASES: Final[dict[Family, dict[str, tuple[str, ...]]]] = {
             "tired of living|life",
             "wish i was|were never born",
             "want|wanna pain stop",
+            "if died|dead anyone|anybody|nobody|parents|mom|mum|care|notice|miss|relieved",
+            "relieved|happier|easier if died|dead|gone",
+            "log|logged|logging off forever",
         ),
     },
     "friend_in_danger": {
@@ -190,6 +211,7 @@ PHRASES: Final[dict[Family, dict[str, tuple[str, ...]]]] = {
         "en": (
             "friend|sister|brother|classmate|son|daughter wants|going kill " + _SELF_EN,
             "friend|sister|brother|classmate|son|daughter wants|talks die|suicide",
+            "friend|sister|brother|classmate|cousin goodbye everyone|all|forever",
             "found|saw|noticed cuts|scars",
         ),
     },
@@ -226,6 +248,10 @@ PHRASES: Final[dict[Family, dict[str, tuple[str, ...]]]] = {
             # Exact where a letter away is an everyday word ("coming" is not "choking").
             "hits|hit|beats|beat|beating!|beaten!|hitting!|hurt|hurting!|hurts|abuses|abused|"
             "abusing|kicks|kicking!|choking!|chokes!|strangling!|strangled! me|us|mum|mom",
+            # Seen at home now: "dad is kicking her", "my stepdad beats mum".
+            "dad|father|stepdad|stepfather|husband|uncle|brother beating!|hitting!|kicking!|hits|"
+            "beats|kicks|choking!|chokes! her|mum|mom|mother|mommy|mummy|sister",
+            "banging|pounding|kicking|breaking door break|kill|scared|afraid|help",
             "threaten|threatens|threatening|threatened me|us",
             "locked|locks|locking me in|room|house|home",
             "will|going|gonna|threatens|said kill me",

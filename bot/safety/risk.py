@@ -78,6 +78,8 @@ FORM_TOPICS: Final[dict[CrisisForm, tuple[str, ...]]] = {
 #: are sexual abuse, and online safety says what to do with the account.
 NEARBY: Final[dict[CrisisForm, tuple[str, ...]]] = {"hurt_now": ("online-safety",),
                                                    "someone_hurt": ("online-safety",)}
+#: A message of at most this many words tells no more than its one hint.
+BARE_WORDS: Final = 8
 #: What the safety check's "No, but it's hard" leads to when matching found nothing closer.
 GENTLE_TOPIC: Final = "low-mood"
 #: The topic for someone worried about another person (the safety check's third button).
@@ -125,10 +127,11 @@ def safety_reply(kb: KnowledgeBase, text: str, found: Match) -> SafetyReply | No
         # messages, no crisis reply was lost this way.
         verdict = None
     if verdict is not None and verdict.tier == "crisis" and not (
-            risk.hint == "run_away" and verdict.form in ("hurt_now", "someone_hurt")):
+            risk.hint == "run_away" and len(fold(text).split()) <= BARE_WORDS):
         # Words no phrase knows, that the net learned from examples. Not a bare wish to run
-        # away read as being hurt: the writers' running away follows a beating, so the net
-        # learned "run away" as "hurt"; told no more, the safety check asks what is wrong.
+        # away («хочу сбежать из дома»): the writers' running away follows a beating, so the
+        # net learned "run away" as a crisis; told no more, the safety check asks what is
+        # wrong. (A story that runs away from a beating stays a crisis.)
         form = verdict.form if verdict.form in FORM_TOPICS else "oneself"
         sure = _certain_danger_topic(kb, found)
         if sure is not None and sure not in FORM_TOPICS[form]:

@@ -141,6 +141,11 @@ def test_every_kind_of_invisible_character_is_found(char: str) -> None:
     assert [(f.line, f.column, f.char) for f in found] == [(2, 10, char)]
 
 
+def test_the_joiner_inside_an_emoji_is_the_emojis() -> None:
+    assert invisible_characters("text: \"ой 🤦\u200d♀️ 👨\u200d👩\u200d👧\"\n") == []
+    assert len(invisible_characters("text: 🤦\u200dx\n")) == 1
+
+
 def test_a_byte_order_mark_opening_a_file_is_no_finding(knowledge: Path) -> None:
     topics = knowledge / "topics.yaml"
     topics.write_text("\ufeff" + topics.read_text(encoding="utf-8"), encoding="utf-8")

@@ -23,6 +23,9 @@ from bot.safety.phrases import (
     GENERAL,
     HYPERBOLE,
     IN_GENERAL,
+    JOKE_EMOJI,
+    JOKE_PRONE,
+    JOKE_WORDS,
     NAMING,
     PHRASES,
     RAW_WORDS,
@@ -101,6 +104,8 @@ def detect_crisis(text: str) -> CrisisHit | None:
     found = _CRISIS.find(words, figures_of_speech(words))
     if not found or (all(f.phrase.text in NAMING for f in found) and _in_general(words)):
         return None
+    if all(f.phrase.text in JOKE_PRONE for f in found) and _laughs(text, words):
+        return None
     hits = [_hit(words, f) for f in found]
     for form in ("oneself", "hurt_now", "someone_else"):
         mine = [h for h in hits if h.form == form]
@@ -108,6 +113,15 @@ def detect_crisis(text: str) -> CrisisHit | None:
             # Sexual abuse is the more specific of the two "hurt now" families.
             return next((h for h in mine if h.family == "sexual_abuse"), mine[0])
     return hits[0]
+
+
+_JOKE_WORDS: Final = _folded(JOKE_WORDS)
+
+
+def _laughs(text: str, words: Sequence[str]) -> bool:
+    """Whether a message laughs (😂, "lol", «прикол»)."""
+    return any(char in JOKE_EMOJI for char in text) or any(
+        w in _JOKE_WORDS or w.startswith(("haha", "хаха", "ахах")) for w in words)
 
 
 def asks_in_general(text: str) -> bool:

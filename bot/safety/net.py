@@ -23,6 +23,7 @@ examples reach when scored by a model trained without their writer's batch.
 from __future__ import annotations
 
 import logging
+import os
 import pickle
 import subprocess
 import sys
@@ -30,6 +31,7 @@ import threading
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Final, Literal
 
 from bot.language.normalize import fold
@@ -204,9 +206,13 @@ def train_apart(examples: Sequence[Example]) -> SafetyNet:
     process the net would leave it at 220 MB instead of 80. Apart, the bot also keeps its
     core for answering. Where no process can be started, it trains here."""
     try:
+        # The child finds this very `bot` package, wherever the bot was started from.
+        home = str(Path(__file__).resolve().parents[2])
+        paths = [home, *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
         done = subprocess.run([sys.executable, "-m", "bot.safety.trainer"],
                               input=pickle.dumps(tuple(examples)), capture_output=True,
-                              check=True, timeout=TRAIN_TIMEOUT_S)
+                              check=True, timeout=TRAIN_TIMEOUT_S,
+                              env={**os.environ, "PYTHONPATH": os.pathsep.join(paths)})
         net = pickle.loads(done.stdout)
     except (OSError, subprocess.SubprocessError, pickle.UnpicklingError, EOFError) as error:
         log.warning("safety net trains in the bot's process",

@@ -78,6 +78,8 @@ FORM_TOPICS: Final[dict[CrisisForm, tuple[str, ...]]] = {
 #: are sexual abuse, and online safety says what to do with the account.
 NEARBY: Final[dict[CrisisForm, tuple[str, ...]]] = {"hurt_now": ("online-safety",),
                                                    "someone_hurt": ("online-safety",)}
+#: How far past its threshold the net alone must be to overrule matching's everyday answer.
+NET_DOUBT: Final = 1.0
 #: A message of at most this many words tells no more than its one hint.
 BARE_WORDS: Final = 8
 #: What the safety check's "No, but it's hard" leads to when matching found nothing closer.
@@ -125,6 +127,13 @@ def safety_reply(kb: KnowledgeBase, text: str, found: Match) -> SafetyReply | No
         # word for word («кто видит что я пишу», "goodbye"): it learned them at a quarter of a
         # writer's weight and may still lean to crisis. Writer-held-out, over 1,783 crisis
         # messages, no crisis reply was lost this way.
+        verdict = None
+    if verdict is not None and verdict.tier == "crisis" and risk.tier == "none" and (
+            verdict.crisis_score < NET_DOUBT and _everyday_answer(kb, found)):
+        # The net alone, just past its threshold, on a message matching answers with an
+        # everyday topic ("my girlfriend broke up with me today"): the answer, no alarm.
+        # Writer-held-out (12 writers): 1 crisis reply of 1,783 lost, topic messages read as
+        # a crisis 3.0 % -> 2.4 %.
         verdict = None
     if verdict is not None and verdict.tier == "crisis" and not (
             risk.hint == "run_away" and len(fold(text).split()) <= BARE_WORDS):
@@ -234,6 +243,13 @@ def _crisis_topic(kb: KnowledgeBase, found: Match) -> str | None:
     if best is None or best not in kb.topics or found.score < ANSWER_SCORE:
         return None
     return best if kb.topic(best).crisis else None
+
+
+def _everyday_answer(kb: KnowledgeBase, found: Match) -> bool:
+    """Whether matching answers with an everyday topic."""
+    topic = found.topic
+    return found.kind == "answer" and topic is not None and topic in kb.topics and (
+        kb.topic(topic).everyday)
 
 
 def _everyday_example(kb: KnowledgeBase, found: Match) -> bool:

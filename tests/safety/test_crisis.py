@@ -247,3 +247,23 @@ def test_every_example_of_a_crisis_topic_gets_the_crisis_reply(
 ])
 def test_phrasings_found_in_review_are_crises(text: str) -> None:
     assert detect_crisis(text) is not None
+
+
+def test_every_joke_prone_phrase_is_a_crisis_phrase() -> None:
+    from bot.safety.phrases import JOKE_PRONE, PHRASES
+
+    written = {p for by_lang in PHRASES.values() for texts in by_lang.values() for p in texts}
+    assert JOKE_PRONE <= written
+
+
+@pytest.mark.parametrize(("text", "crisis"), [
+    ("брат сказал что убьет меня если расскажу маме 🤣 прикол", False),
+    ("my brother said he'd kill me if i told mum lol", False),
+    ("брат сказал что убьет меня", True),
+    ("муж сказал убьет меня, держал нож и смеялся", True),
+    ("lol i want to kill myself", True),
+    ("хочу умереть 😂", True),
+])
+def test_a_threat_told_laughing_is_a_joke_but_a_wish_to_die_never(text: str, crisis: bool
+                                                                   ) -> None:
+    assert (detect_crisis(text) is not None) is crisis

@@ -24,16 +24,12 @@ from collections.abc import Collection, Iterator
 
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.markup import to_plain
+from bot.language.contacts import replace_contacts
 from bot.language.normalize import fold
 from bot.language.stopwords import ALL_STOPWORDS
 
 NAME, CLASS = "[name]", "[class]"
 
-_LINK = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:kz|ru|com|org|net|info|"
-                   r"me|io|uz|kg|su|рф|қаз)\b\S*", re.IGNORECASE)
-_EMAIL = re.compile(r"\S+@\S+\.\w+")
-_HANDLE = re.compile(r"@\w+")
-_PHONE = re.compile(r"\+?\d[\d\s()\-]{5,}\d")
 _DIGITS = re.compile(r"\d+")
 _UPPER = "A-ZА-ЯЁӘҒҚҢӨҰҮҺІ"
 _LOWER = "a-zа-яёәғқңөұүһі"
@@ -96,10 +92,7 @@ def redact(text: str, known: Collection[str] = frozenset()) -> str:
     capitalised one may stay at the start of a sentence ("Помогите", "Stress"), an acronym
     anywhere, an unknown word after "из" or "подруга" may not.
     """
-    text = _EMAIL.sub("[email]", text)
-    text = _LINK.sub("[link]", text)
-    text = _HANDLE.sub("[@]", text)
-    text = _PHONE.sub("[phone]", text)
+    text = replace_contacts(text, "[email]", "[link]", "[@]", "[phone]")
     text = _NAME.sub(lambda m: f"{m.group(1)} {NAME}", text)
     text = _BEFORE_NAME.sub(lambda m: f"{m.group(1)} {NAME}", text)
     text = _AFTER_NAME.sub(lambda m: f"{NAME}{m.group(2)}{m.group(3)}", text)

@@ -168,12 +168,21 @@ def _is_other(word: str) -> bool:
 
 
 _PRONOUNS: Final = _folded("she he her him they он она ол")
+#: More people a message may tell of being hurt (a wife, a neighbour, a girl in the taxi),
+#: beyond those who may be at risk of suicide; four letters or more count as beginnings.
+_SOMEONE: Final = _OTHER_PERSON | _folded("""
+    wife husband neighbour neighbor girl boy niece nephew aunt uncle passenger
+    мама маму мамой мамы папа папу отец отца жена жену жены муж мужа сосед соседк девочк
+    девушк мальчик мальчишк племянни внук внучк тётя тетя дядя пассажир
+    анам анамды әкем әпкем жеңгем көрші әйелі күйеуі қызы баласы немерем жиенім
+""")
 
 
 def names_someone(text: str) -> bool:
-    """Whether a message names another person by who they are ("my son", «құрбым», «ученик»),
+    """Whether a message names another person by who they are ("my son", «құрбым», «соседка»),
     not only by a pronoun: without one, "he is blackmailing me" is about the writer."""
-    return any(_is_other(w) and w not in _PRONOUNS for w in fold(text).split())
+    return any(w not in _PRONOUNS and (w in _SOMEONE or (len(w) >= 4 and any(
+        w.startswith(o) for o in _SOMEONE if len(o) >= 4))) for w in fold(text).split())
 
 
 def second_net_form(topic: str, text: str) -> CrisisForm:

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, Literal
 
+from bot.language.contacts import replace_contacts
 from bot.language.normalize import fold
 from bot.learning import bayes
 from bot.learning.calibration import fold_of, threshold
@@ -101,7 +102,7 @@ class SafetyNet:
     @classmethod
     def train(cls, examples: Sequence[Example]) -> SafetyNet:
         """Train on examples; the thresholds from folds trained without each writer."""
-        folded = [fold(e.text) for e in examples]
+        folded = [_read(e.text) for e in examples]
         docs = [features(f) for f in folded]
         labels = [TIERS.index(e.tier) for e in examples]
         idf = bayes.idf_of(docs)
@@ -140,7 +141,7 @@ class SafetyNet:
 
     def judge(self, text: str) -> Verdict:
         """The tier, form and speaker the net sees in a message."""
-        found = features(fold(text))
+        found = features(_read(text))
         if not found:
             return Verdict("none", 0.0, 0.0, None, 0.0, None)
         scores = self.tiers.scores(found)
@@ -151,6 +152,11 @@ class SafetyNet:
         speaker, by = self.speakers.best(found) if self.speakers else (None, 0.0)
         return Verdict(tier, crisis - self.crisis_at, risk - self.check_at, form, lead,
                        speaker, by)
+
+
+def _read(text: str) -> str:
+    """What the net reads of a message: its fold, without links, addresses and numbers."""
+    return fold(replace_contacts(text))
 
 
 def _scaled(vector: bayes.Vector, weight: float) -> bayes.Vector:

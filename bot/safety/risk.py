@@ -78,8 +78,10 @@ FORM_TOPICS: Final[dict[CrisisForm, tuple[str, ...]]] = {
 #: are sexual abuse, and online safety says what to do with the account.
 NEARBY: Final[dict[CrisisForm, tuple[str, ...]]] = {"hurt_now": ("online-safety",),
                                                    "someone_hurt": ("online-safety",)}
-#: How far past its threshold the net alone must be to overrule matching's everyday answer.
-NET_DOUBT: Final = 1.0
+#: How far past its threshold the net alone must be to overrule matching's everyday answer:
+#: the noise band of the threshold. At 1.0, writer-held-out over 19 writers, crisis recall
+#: fell 0.88 -> 0.85 (w6: 0.83 -> 0.78); at 0.15 w6 lost nothing, at 0.25 one message.
+NET_DOUBT: Final = 0.25
 #: A message of at most this many words tells no more than its one hint.
 BARE_WORDS: Final = 8
 #: What the safety check's "No, but it's hard" leads to when matching found nothing closer.
@@ -132,15 +134,14 @@ def safety_reply(kb: KnowledgeBase, text: str, found: Match) -> SafetyReply | No
             verdict.crisis_score < NET_DOUBT and _everyday_answer(kb, found)):
         # The net alone, just past its threshold, on a message matching answers with an
         # everyday topic ("my girlfriend broke up with me today"): the answer, no alarm.
-        # Writer-held-out (12 writers): 1 crisis reply of 1,783 lost, topic messages read as
-        # a crisis 3.0 % -> 2.4 %.
         verdict = None
     if verdict is not None and verdict.tier == "crisis" and not (
-            risk.hint == "run_away" and len(fold(text).split()) <= BARE_WORDS):
-        # Words no phrase knows, that the net learned from examples. Not a bare wish to run
-        # away («хочу сбежать из дома»): the writers' running away follows a beating, so the
-        # net learned "run away" as a crisis; told no more, the safety check asks what is
-        # wrong. (A story that runs away from a beating stays a crisis.)
+            risk.tier == "check" and len(fold(text).split()) <= BARE_WORDS):
+        # Words no phrase knows, that the net learned from examples. Not a bare hint («хочу
+        # сбежать из дома», "what's the highest bridge in the city"): told no more, the
+        # safety check asks what is wrong. Of the writers' messages of 8 words or fewer in
+        # which the rules see a hint, they labelled 27 a check and 9 a crisis. (A story with
+        # a hint stays a crisis when the net says so: 39 of 42 were labelled one.)
         form = verdict.form if verdict.form in FORM_TOPICS else "oneself"
         sure = _certain_danger_topic(kb, found)
         if sure is not None and sure not in FORM_TOPICS[form]:

@@ -197,8 +197,12 @@ def format_table(result: dict[str, Any]) -> str:
         f"   {_mark(result, 'startup_s')}",
         f"    import bot.replies       {result['import_s']:>8.2f} s",
         f"    load the knowledge base  {result['knowledge_load_s']:>8.2f} s",
+        f"  the safety net ready       {result['net_ready_s']:>8.2f} s"
+        "   (trained in a process of its own; the rules answer until then)",
         f"  peak memory, all questions {result['peak_rss_mb']:>8.1f} MB"
         f"   {_mark(result, 'peak_rss_mb')}",
+        f"  peak memory of the training {result['trainer_peak_mb']:>7.1f} MB (its own process, "
+        "for the seconds it trains)",
         "",
     ]
     met = [t["met"] for t in result["targets"].values()]

@@ -1,9 +1,10 @@
 """Start-up to the first answer, and peak memory, of a fresh process.
 
-A new `python -c` loads the knowledge base and answers one question; the clock runs from just
-before the process is spawned to the line it prints after that first answer, so the
-interpreter's own start counts. The process then answers every question and reports its peak
-resident memory.
+A new `python -c` loads the knowledge base as the bot does (`KnowledgeHolder`: the safety net
+starts training in a process of its own, the rules judge meanwhile) and answers one question;
+the clock runs from just before the process is spawned to the line it prints after that first
+answer, so the interpreter's own start counts. The process then waits for the net, answers
+every question with it, and reports its peak resident memory, and the training process's.
 
 Peak memory is the kernel's high-water mark of the process's own memory (`VmHWM` in
 /proc/self/status) where there is one. `getrusage(RUSAGE_SELF).ru_maxrss` is reported too, but
@@ -31,14 +32,19 @@ import json, resource, sys, time
 start = time.perf_counter()
 import bot.replies
 imported = time.perf_counter()
+from bot.knowledge.live import KnowledgeHolder
 from bot.knowledge.loader import load
 from pathlib import Path
 job = json.loads(sys.stdin.read())
-kb = load(Path(job["knowledge"]))
+holder = KnowledgeHolder(load(Path(job["knowledge"])))
 loaded = time.perf_counter()
-reply = bot.replies.answer(kb, job["questions"][0])
+reply = bot.replies.answer(holder.current, job["questions"][0])
 answered = time.perf_counter()
 print(json.dumps({"kind": reply.kind}), flush=True)
+kb = holder.current
+if kb.safety is not None:
+    kb.safety.trained()
+net_ready = time.perf_counter()
 for question in job["questions"]:
     bot.replies.answer(kb, question)
 maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -49,8 +55,10 @@ try:
 except (OSError, StopIteration, ValueError):
     hwm_kb = None
 print(json.dumps({"import_s": imported - start, "load_s": loaded - imported,
-                  "first_answer_s": answered - start, "hwm_kb": hwm_kb,
-                  "maxrss_kb": maxrss_kb}), flush=True)
+                  "first_answer_s": answered - start, "net_ready_s": net_ready - start,
+                  "hwm_kb": hwm_kb, "maxrss_kb": maxrss_kb,
+                  "trainer_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}),
+      flush=True)
 """
 TIMEOUT_S = 60
 
@@ -91,6 +99,8 @@ def bench_startup(knowledge_dir: Path, asked: Sequence[str], runs: int) -> dict[
         "import_s": median("import_s"),
         "knowledge_load_s": median("load_s"),
         "first_answer_in_process_s": median("first_answer_s"),
+        "net_ready_s": median("net_ready_s"),
+        "trainer_peak_mb": round(max(r["trainer_kb"] for r in reports) / 1024, 1),
         "peak_rss_mb": round(max(r["peak_rss_mb"] for r in reports), 1),
         "peak_rss_source": reports[0]["peak_rss_source"],
         "ru_maxrss_mb": round(max(r["ru_maxrss_mb"] for r in reports), 1),

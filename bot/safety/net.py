@@ -103,20 +103,31 @@ class SafetyNet:
     def train(cls, examples: Sequence[Example]) -> SafetyNet:
         """Train on examples; the thresholds from folds trained without each writer."""
         folded = [_read(e.text) for e in examples]
-        docs = [features(f) for f in folded]
         labels = [TIERS.index(e.tier) for e in examples]
-        idf = bayes.idf_of(docs)
-        vectors = [_scaled(bayes.vector(d, idf), e.weight)
-                   for d, e in zip(docs, examples, strict=True)]
+        # Two passes: which features are kept, then each example's kept features, each string
+        # once. Held all at once, 8,000 examples' own n-gram strings were most of training's
+        # memory (peak 376 MB).
+        idf = bayes.idf_of(features(text) for text in folded)
+        same = {f: f for f in idf}
+        docs = [Counter({same[f]: n for f, n in features(text).items() if f in same})
+                for text in folded]
         writers = sorted({e.writer for e in examples if e.writer})
         folds = [fold_of(f, e.writer, writers) for f, e in zip(folded, examples, strict=True)]
-        per_fold = {f: bayes.class_sums([v for v, g in zip(vectors, folds, strict=True) if g == f],
-                                        [y for y, g in zip(labels, folds, strict=True) if g == f],
-                                        len(TIERS)) for f in set(folds)}
-        total = _added(list(per_fold.values()))
+
+        def vectors(fold: int | None = None) -> list[bayes.Vector]:
+            """The weighted vectors of one fold's examples (of all, without a fold), made
+            when needed rather than all kept."""
+            return [_scaled(bayes.vector(d, idf), e.weight)
+                    for d, e, g in zip(docs, examples, folds, strict=True)
+                    if fold is None or g == fold]
+
+        total = bayes.class_sums(vectors(), labels, len(TIERS))
         crisis_neg: list[float] = []
         check_neg: list[float] = []
-        for f, sums in per_fold.items():
+        for f in sorted(set(folds)):
+            sums = bayes.class_sums(vectors(f),
+                                    [y for y, g in zip(labels, folds, strict=True) if g == f],
+                                    len(TIERS))
             model = bayes.fit(TIERS, idf, _subtracted(total, sums))
             for doc, label, g, e in zip(docs, labels, folds, examples, strict=True):
                 # Calibrated on the writers' negatives: hard ones (games, jokes, a parent's
@@ -180,15 +191,6 @@ def _trained(classes: Sequence[str], labelled: Sequence[tuple[Counter[str], int]
         return None
     docs = [d for d, _ in labelled]
     return bayes.train(classes, docs, [label for _, label in labelled])
-
-
-def _added(parts: Sequence[Sequence[dict[str, float]]]) -> list[dict[str, float]]:
-    total: list[dict[str, float]] = [{} for _ in TIERS]
-    for part in parts:
-        for into, sums in zip(total, part, strict=True):
-            for f, w in sums.items():
-                into[f] = into.get(f, 0.0) + w
-    return total
 
 
 def _subtracted(total: Sequence[dict[str, float]], part: Sequence[dict[str, float]]

@@ -32,7 +32,7 @@ from typing import Final
 
 #: Smoothing of the counts.
 ALPHA: Final = 0.3
-#: Evidence under this is left out of a feature's list.
+#: Evidence under this is set to zero.
 MIN_EVIDENCE: Final = 0.02
 #: Features seen in fewer examples than this are not kept: they would cost memory, not help.
 MIN_EXAMPLES: Final = 2

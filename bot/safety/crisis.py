@@ -18,6 +18,7 @@ from bot.knowledge.base import CrisisForm
 from bot.language.normalize import fold, fold_word
 from bot.safety.patterns import Found, Phrase, PhraseSet, parse_all
 from bot.safety.phrases import (
+    AFRAID_WORDS,
     FAMILY_FORM,
     FAMILY_TOPIC,
     GENERAL,
@@ -104,7 +105,7 @@ def detect_crisis(text: str) -> CrisisHit | None:
     found = _CRISIS.find(words, figures_of_speech(words))
     if not found or (all(f.phrase.text in NAMING for f in found) and _in_general(words)):
         return None
-    if all(f.phrase.text in JOKE_PRONE for f in found) and _laughs(text, words):
+    if laughed_off(text, words, found):
         return None
     hits = [_hit(words, f) for f in found]
     for form in ("oneself", "hurt_now", "someone_else"):
@@ -116,6 +117,17 @@ def detect_crisis(text: str) -> CrisisHit | None:
 
 
 _JOKE_WORDS: Final = _folded(JOKE_WORDS)
+_AFRAID_WORDS: Final = _folded(AFRAID_WORDS)
+
+
+def laughed_off(text: str, words: Sequence[str] | None = None,
+                found: Sequence[Found[Family]] | None = None) -> bool:
+    """Whether the only crisis words are a threat or a «өлемін» told laughing, with no word of
+    fear: the safety check, not the crisis reply (see `phrases.JOKE_PRONE`)."""
+    words = fold(text).split() if words is None else words
+    found = _CRISIS.find(words, figures_of_speech(words)) if found is None else found
+    return bool(found) and all(f.phrase.text in JOKE_PRONE for f in found) and (
+        _laughs(text, words)) and not any(w in _AFRAID_WORDS for w in words)
 
 
 def _laughs(text: str, words: Sequence[str]) -> bool:
@@ -143,7 +155,12 @@ def _hit(words: Sequence[str], found: Found[Family]) -> CrisisHit:
         form = "someone_else"
         # Someone else cutting themselves: the self-harm topic speaks to the worried parent.
         topic = topic if family == "self_harm" else FAMILY_TOPIC["friend_in_danger"]
-    in_person = any(words[p] in _ME for p in found.positions)
+    # "me" near the verb ("beats me", "threatened to kill me", «мені ұрады»), not a "told me"
+    # further off; in English only after it ("told me her dad beats her" is about her).
+    after = found.phrase.lang == "en"
+    in_person = any(words[p] in _ME and any(0 < p - q <= 3 or (not after and 0 < q - p <= 3)
+                                            for q in found.positions)
+                    for p in found.positions)
     return CrisisHit(family, topic, found.phrase.text, form, in_person)
 
 
@@ -169,7 +186,8 @@ def _is_other(word: str) -> bool:
 
 _PRONOUNS: Final = _folded("she he her him they он она ол")
 #: More people a message may tell of being hurt (a wife, a neighbour, a girl in the taxi),
-#: beyond those who may be at risk of suicide; four letters or more count as beginnings.
+#: beyond those who may be at risk of suicide; five letters or more count as beginnings
+#: (not «қызы», which begins «қызық», or «друг», which begins «другой»).
 _SOMEONE: Final = _OTHER_PERSON | _folded("""
     wife husband neighbour neighbor girl boy niece nephew aunt uncle passenger
     мама маму мамой мамы папа папу отец отца жена жену жены муж мужа сосед соседк девочк
@@ -181,8 +199,8 @@ _SOMEONE: Final = _OTHER_PERSON | _folded("""
 def names_someone(text: str) -> bool:
     """Whether a message names another person by who they are ("my son", «құрбым», «соседка»),
     not only by a pronoun: without one, "he is blackmailing me" is about the writer."""
-    return any(w not in _PRONOUNS and (w in _SOMEONE or (len(w) >= 4 and any(
-        w.startswith(o) for o in _SOMEONE if len(o) >= 4))) for w in fold(text).split())
+    return any(w not in _PRONOUNS and (w in _SOMEONE or (len(w) >= 5 and any(
+        w.startswith(o) for o in _SOMEONE if len(o) >= 5))) for w in fold(text).split())
 
 
 def second_net_form(topic: str, text: str) -> CrisisForm:

@@ -166,7 +166,8 @@ class SafetyNet:
 
 
 def _read(text: str) -> str:
-    """What the net reads of a message: its fold, without links, addresses and numbers."""
+    """What the net reads of a message: its fold, without links, e-mails, @handles and phone
+    numbers."""
     return fold(replace_contacts(text))
 
 
@@ -212,23 +213,39 @@ def train_apart(examples: Sequence[Example]) -> SafetyNet:
     Training builds a feature table per example and per fold (270 MB at its peak for 6,400
     examples), and Python keeps most of that heap after it is freed: trained in the bot's own
     process the net would leave it at 220 MB instead of 80. Apart, the bot also keeps its
-    core for answering. Where no process can be started, it trains here."""
+    core for answering. Only where no process can be started does it train here; a child that
+    fails, is killed or times out raises `TrainingFailed` (the caller serves the previous net or
+    the rules), never a second training in the bot."""
+    # The child finds this very `bot` package, wherever the bot was started from: it runs in
+    # the package's folder, and that folder comes first on its path.
+    home = str(Path(__file__).resolve().parents[2])
+    paths = [home, *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
     try:
-        # The child finds this very `bot` package, wherever the bot was started from.
-        home = str(Path(__file__).resolve().parents[2])
-        paths = [home, *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
         done = subprocess.run([sys.executable, "-m", "bot.safety.trainer"],
                               input=pickle.dumps(tuple(examples)), capture_output=True,
-                              check=True, timeout=TRAIN_TIMEOUT_S,
+                              timeout=TRAIN_TIMEOUT_S, cwd=home,
                               env={**os.environ, "PYTHONPATH": os.pathsep.join(paths)})
-        net = pickle.loads(done.stdout)
-    except (OSError, subprocess.SubprocessError, pickle.UnpicklingError, EOFError) as error:
+    except OSError as error:  # no process could be started
         log.warning("safety net trains in the bot's process",
                     extra={"reason": type(error).__name__})
         return SafetyNet.train(examples)
+    except subprocess.TimeoutExpired:
+        raise TrainingFailed(f"no net after {TRAIN_TIMEOUT_S} s") from None
+    if done.returncode != 0:
+        tail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:]
+        raise TrainingFailed(f"the trainer exited with {done.returncode}: {' '.join(tail)}")
+    try:
+        net = pickle.loads(done.stdout)
+    except Exception as error:  # a child of other code (updated on disk) or cut short
+        raise TrainingFailed(f"the trainer's net could not be read: {error!r}") from None
     if not isinstance(net, SafetyNet):
-        return SafetyNet.train(examples)
+        raise TrainingFailed("the trainer sent something else than a net")
+    net.judge("probe")  # a net of other code fails here, not in front of a person
     return net
+
+
+class TrainingFailed(Exception):
+    """The safety net could not be trained; the rules (or the previous net) keep judging."""
 
 
 class _Trained:
@@ -275,6 +292,7 @@ class NetSlot:
         self._previous: SafetyNet | None = None
         self._lock = threading.Lock()
         self._background: threading.Thread | None = None
+        self._failed = False
 
     def inherit(self, older: NetSlot | None) -> None:
         """Serve the older slot's net until this one is trained."""
@@ -295,9 +313,16 @@ class NetSlot:
             self._background.start()
 
     def trained(self) -> SafetyNet | None:
-        """The net, training it now if that has not happened (None without examples)."""
-        if self._net is None and self.examples:
-            net = _TRAINED.train(self.examples)
+        """The net, training it now if that has not happened (None without examples, or
+        when training failed: then it is not tried again for this snapshot)."""
+        if self._net is None and self.examples and not self._failed:
+            try:
+                net = _TRAINED.train(self.examples)
+            except Exception as error:  # never a reply lost to training: the rules judge
+                self._failed = True
+                log.error("safety net training failed; the rules judge alone",
+                          extra={"reason": str(error)[:200]})
+                return None
             with self._lock:
                 self._net = self._net or net
         return self._net
@@ -308,7 +333,7 @@ class NetSlot:
         one (or none: the rules alone); otherwise trained at first use."""
         if self._net is not None:
             return self._net
-        background = self._background
-        if background is not None and background.is_alive():
-            return self._previous
+        if self._background is not None or self._failed:
+            # Trained, or being trained, off the answering path; never inline here.
+            return self._net or self._previous
         return self.trained()

@@ -307,8 +307,8 @@ NAMING: Final[frozenset[str]] = frozenset({
 
 #: Crisis phrases that are as often a joke or a figure of speech: a brother's "I'll kill you if
 #: you tell mum", «өлемін!» of a son whose phone is taken. Told with a laugh (`JOKE_EMOJI`,
-#: `JOKE_WORDS`: 😂, "lol", «прикол»), and no other crisis phrase beside them, they are no
-#: crisis; the net still reads the message.
+#: `JOKE_WORDS`: 😂, "lol", «прикол»), no word of fear and no other crisis phrase beside
+#: them, they get the safety check, not the crisis reply: the check still asks.
 JOKE_PRONE: Final[frozenset[str]] = frozenset({
     "өлейін!|өлемін!|өлсем!",
     "убьет|убьёт|убьют|прибьет|прибьёт меня",
@@ -317,10 +317,15 @@ JOKE_PRONE: Final[frozenset[str]] = frozenset({
 })
 #: What says a message laughs: emoji, and the words (folded) for the writer's own laugh or
 #: joke. Not "a joke" or "he laughed": «не знаю, шутка это или нет», «держал нож и смеялся»
-#: are a threat.
-JOKE_EMOJI: Final = frozenset("😂🤣😅😆😹😜🙃😝")
+#: are a threat; not 😅 or 🙃, which a frightened teenager sends too.
+JOKE_EMOJI: Final = frozenset("😂🤣😆😹😜😝")
 JOKE_WORDS: Final = (
     "lol lmao lmfao haha hahaha jk kidding хаха ахах ахаха хахаха лол прикол шучу ржу ржака"
+)
+#: Words of fear that make a laughed-off threat no joke: "lol im actually scared".
+AFRAID_WORDS: Final = (
+    "scared afraid frightened terrified actually seriously serious боюсь страшно боязно "
+    "серьезно серьёзно реально қорқамын қорқып қорқынышты шынымен расымен"
 )
 
 #: How a message says that nothing has happened and it asks for information: a parent

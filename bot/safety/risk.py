@@ -19,6 +19,7 @@ from bot.safety.crisis import (
     asks_in_general,
     detect_crisis,
     figures_of_speech,
+    laughed_off,
     names_someone,
     second_net_form,
 )
@@ -57,6 +58,9 @@ def assess(text: str) -> Risk:
     hit = detect_crisis(text)
     if hit is not None:
         return Risk("crisis", crisis=hit, phrase=hit.phrase)
+    if laughed_off(text):
+        # A threat told laughing ("he'll kill me if I tell mum lol"): ask, as for a hint.
+        return Risk("check")
     hint = detect_hint(text)
     if hint is not None:
         return Risk("check", hint=hint.kind, phrase=hint.text)
@@ -82,6 +86,9 @@ NEARBY: Final[dict[CrisisForm, tuple[str, ...]]] = {"hurt_now": ("online-safety"
 #: the noise band of the threshold. At 1.0, writer-held-out over 19 writers, crisis recall
 #: fell 0.88 -> 0.85 (w6: 0.83 -> 0.78); at 0.15 w6 lost nothing, at 0.25 one message.
 NET_DOUBT: Final = 0.25
+#: The writer's own form for a form about someone else.
+_ABOUT_OTHERS: Final[dict[CrisisForm, CrisisForm]] = {"someone_else": "oneself",
+                                                       "someone_hurt": "hurt_now"}
 #: A message of at most this many words tells no more than its one hint.
 BARE_WORDS: Final = 8
 #: What the safety check's "No, but it's hard" leads to when matching found nothing closer.
@@ -143,6 +150,9 @@ def safety_reply(kb: KnowledgeBase, text: str, found: Match) -> SafetyReply | No
         # which the rules see a hint, they labelled 27 a check and 9 a crisis. (A story with
         # a hint stays a crisis when the net says so: 39 of 42 were labelled one.)
         form = verdict.form if verdict.form in FORM_TOPICS else "oneself"
+        if form in _ABOUT_OTHERS and not names_someone(text):
+            # No other person named: about the writer ("goodbye everyone").
+            form = _ABOUT_OTHERS[form]
         sure = _certain_danger_topic(kb, found)
         if sure is not None and sure not in FORM_TOPICS[form]:
             # Matching is certain of the subject («мама увидела следы на руках»: self-harm),
@@ -193,8 +203,13 @@ _ROLES: Final = frozenset(fold("""
     grandmother grandfather grandma grandpa aunt uncle
     мұғалім мұғаліммін психологпын анасымын әкесімін дәрігермін медбикемін апасымын
 """).split())
-_I_AM: Final = frozenset(fold("я мен i im am как as").split())
-#: A role said last: "school psychologist here", «мұғаліммін».
+_I_AM: Final = frozenset(fold("я мен i im am").split())
+_ARTICLES: Final = frozenset(fold("a an").split())
+#: A profession said last: "school psychologist here" (not "mom here": a teenager writes it).
+_PROFESSIONS: Final = frozenset(fold("""
+    teacher psychologist counsellor counselor nurse doctor учитель учительница психолог педагог
+    медсестра врач
+""").split())
 _HERE: Final = frozenset(fold("here").split())
 #: An adult naming their child, pupil or family: "my son", «моя дочь», "my husband".
 _CHILDREN: Final = frozenset(fold("""
@@ -205,9 +220,9 @@ _CHILDREN: Final = frozenset(fold("""
 """).split())
 _MY: Final = frozenset(fold("my мой моя моего моей моему мою наш наша our").split())
 #: Kazakh "my son / daughter / child / pupil / grandchild / nephew / husband / wife" on the word
-#: itself, and «сыныбымдағы» (in my class).
-_MY_CHILD_KK: Final = tuple(fold("ұлым қызым балам оқушым немерем жиенім күйеуім әйелім "
-                                 "сыныбым").split())
+#: itself.
+_MY_CHILD_KK: Final = tuple(fold("ұлым қызым балам оқушым немерем жиенім күйеуім әйелім"
+                                 ).split())
 
 
 def speaker_register(text: str, verdict: Verdict | None) -> Register:
@@ -216,9 +231,12 @@ def speaker_register(text: str, verdict: Verdict | None) -> Register:
     sure (`SPEAKER_LEAD`)."""
     words = fold(text).split()
     for i, word in enumerate(words):
-        # "I'm a nurse", «я классный руководитель»: the role a word or two after "I".
-        before = set(words[max(0, i - 2):i])
-        if (word in _ROLES and (before & _I_AM or _HERE.intersection(words[i + 1:i + 2]))) or (
+        # "I'm a nurse", «я учитель»: the role right after "I" (or "I am a"); not "I told
+        # mom", «как папа узнает».
+        said = i > 0 and (words[i - 1] in _I_AM or (
+            words[i - 1] in _ARTICLES and i > 1 and words[i - 2] in _I_AM))
+        here = word in _PROFESSIONS and bool(_HERE.intersection(words[i + 1:i + 2]))
+        if (word in _ROLES and (said or here)) or (
                 word in _CHILDREN and i and words[i - 1] in _MY) or (
                 word.startswith(_MY_CHILD_KK)):
             return "adult"

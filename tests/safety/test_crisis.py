@@ -261,9 +261,17 @@ def test_every_joke_prone_phrase_is_a_crisis_phrase() -> None:
     ("my brother said he'd kill me if i told mum lol", False),
     ("брат сказал что убьет меня", True),
     ("муж сказал убьет меня, держал нож и смеялся", True),
+    ("he said he will kill me lol im actually scared", True),
+    ("әкем мені өлтіремін деді 😅 қорқамын", True),
     ("lol i want to kill myself", True),
     ("хочу умереть 😂", True),
 ])
 def test_a_threat_told_laughing_is_a_joke_but_a_wish_to_die_never(text: str, crisis: bool
                                                                    ) -> None:
     assert (detect_crisis(text) is not None) is crisis
+
+
+def test_a_threat_laughed_off_still_gets_the_safety_check() -> None:
+    from bot.safety.risk import assess
+
+    assert assess("my brother said he'd kill me if i told mum lol").tier == "check"

@@ -98,3 +98,16 @@ def test_a_crisis_example_without_a_form_is_a_precise_problem(tmp_path: Path) ->
         load(tmp_path)
     problem = str(caught.value)
     assert "safety-examples-x.yaml" in problem and "form" in problem
+
+
+def test_a_failed_training_leaves_the_rules_judging(monkeypatch: pytest.MonkeyPatch) -> None:
+    import bot.safety.net as net
+
+    def broken(examples: object) -> SafetyNet:
+        raise net.TrainingFailed("the trainer exited with 1")
+
+    monkeypatch.setattr(net, "train_apart", broken)
+    slot = NetSlot(_examples("w9"))
+    assert slot.trained() is None and slot.current is None
+    slot.train_in_background()
+    assert slot.current is None  # tried once, never again inline

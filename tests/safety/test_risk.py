@@ -126,3 +126,23 @@ def test_the_safety_checks_yes_opens_the_crisis_reply(kb: KnowledgeBase, lang: L
     opened = screen(kb, CRISIS, lang)
     assert opened is not None and opened.kind == "crisis"
     assert opened.text == kb.crisis.forms["oneself"].texts[lang]
+
+
+@pytest.mark.parametrize(("text", "register"), [
+    ("я мама, дочь 14 лет режет руки", "adult"),
+    ("my son told me a man online asks him for photos", "adult"),
+    ("ұлым 15 жаста, мектепке бармай жүр", "adult"),
+    ("hi i am a nurse at the polyclinic", "adult"),
+    ("school psychologist here, a pupil has bruises", "adult"),
+    ("мой муж бьёт меня", "adult"),
+    ("I told mom I want to die", "teen"),
+    ("i think dad will kill me", "teen"),
+    ("как папа узнает, он меня убьёт", "teen"),
+    ("mom here is always shouting", "teen"),
+    ("сыныбымдағы балалар мені мазақтайды", "teen"),
+    ("my sisters husband hits her", "teen"),
+])
+def test_an_adult_is_an_adult_when_they_say_so(text: str, register: str) -> None:
+    from bot.safety.risk import speaker_register
+
+    assert speaker_register(text, None) == register

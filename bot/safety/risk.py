@@ -8,6 +8,7 @@ whose best topic is a crisis topic gets the crisis reply too).
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, replace
 from typing import Final, Literal
 
@@ -26,6 +27,8 @@ from bot.safety.crisis import (
 from bot.safety.hints import HINTS, Hint
 from bot.safety.net import FORM_LEAD, SPEAKER_LEAD, Verdict
 from bot.safety.patterns import Phrase, PhraseSet, parse_all
+
+log = logging.getLogger("qoldau.safety")
 
 Tier = Literal["crisis", "check", "none"]
 
@@ -114,8 +117,7 @@ def safety_reply(kb: KnowledgeBase, text: str, found: Match) -> SafetyReply | No
     Crisis if the phrase rules or the learned net (`net.py`) say so; the safety check if
     either sees a hint; and last the matcher's net (a crisis topic answered)."""
     risk = assess(text)
-    net = kb.safety.current if kb.safety is not None else None
-    verdict = net.judge(text) if net is not None else None
+    verdict = _judged(kb, text)
     # Who is spoken to matters only when there is a reply to give: read it then, not for
     # every message.
     register: Register = "teen"
@@ -177,6 +179,18 @@ def safety_reply(kb: KnowledgeBase, text: str, found: Match) -> SafetyReply | No
         # A hint the net learned: ask directly too.
         return SafetyReply("check", topic=_gentle_topic(kb, found), register=register)
     return None
+
+
+def _judged(kb: KnowledgeBase, text: str) -> Verdict | None:
+    """The net's verdict, or None: without a net, and if it fails (logged, never the text),
+    so that the rules' crisis reply is never lost to the net."""
+    try:
+        net = kb.safety.current if kb.safety is not None else None
+        return net.judge(text) if net is not None else None
+    except Exception as error:
+        log.error("safety net failed on a message; the rules judge it",
+                  extra={"reason": type(error).__name__})
+        return None
 
 
 def _refined_form(hit: CrisisHit, text: str, verdict: Verdict | None) -> CrisisForm:

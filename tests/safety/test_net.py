@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.loader import KnowledgeError, load
 from bot.learning import bayes
 from bot.learning.calibration import threshold
@@ -111,3 +112,17 @@ def test_a_failed_training_leaves_the_rules_judging(monkeypatch: pytest.MonkeyPa
     assert slot.trained() is None and slot.current is None
     slot.train_in_background()
     assert slot.current is None  # tried once, never again inline
+
+
+def test_a_net_that_fails_on_a_message_leaves_the_rules_reply(
+        kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.replies import answer
+
+    net = kb.safety.trained() if kb.safety is not None else None
+    assert net is not None
+
+    def broken(self: SafetyNet, text: str) -> None:
+        raise RuntimeError("broken")
+
+    monkeypatch.setattr(SafetyNet, "judge", broken)
+    assert answer(kb, "хочу умереть").kind == "crisis"

@@ -105,7 +105,7 @@ class SafetyNet:
         folded = [_read(e.text) for e in examples]
         labels = [TIERS.index(e.tier) for e in examples]
         # Two passes: which features are kept, then each example's kept features, each string
-        # once. Held all at once, 8,000 examples' own n-gram strings were most of training's
+        # once. Held all at once, 9,500 examples' own n-gram strings were most of training's
         # memory (peak 376 MB).
         idf = bayes.idf_of(features(text) for text in folded)
         same = {f: f for f in idf}

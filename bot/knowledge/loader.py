@@ -810,14 +810,12 @@ def _language_texts(topics: Mapping[str, Topic], lang: Lang) -> Iterator[str]:
 def knowledge_files(directory: Path) -> list[Path]:
     """The YAML files of a knowledge directory and of its folders one level down (the
     writers' safety batches in `safety-examples/`), in a stable order."""
-    def shown(p: Path) -> bool:
-        return not p.name.startswith(".")
+    def yaml_in(folder: Path) -> list[Path]:
+        return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml")
+                      and not p.name.startswith(".") and p.is_file())
 
-    folders = sorted(p for p in directory.iterdir() if p.is_dir() and shown(p))
-    return [*sorted(p for p in directory.iterdir()
-                    if p.suffix in (".yaml", ".yml") and shown(p) and p.is_file()),
-            *(p for folder in folders for p in sorted(folder.iterdir())
-              if p.suffix in (".yaml", ".yml") and shown(p) and p.is_file())]
+    folders = sorted(p for p in directory.iterdir() if p.is_dir() and not p.name.startswith("."))
+    return [*yaml_in(directory), *(p for folder in folders for p in yaml_in(folder))]
 
 
 def _shown(path: Path) -> str:

@@ -96,17 +96,29 @@ def figures_of_speech(words: Sequence[str]) -> frozenset[int]:
 
 def detect_crisis(text: str) -> CrisisHit | None:
     """Return the crisis a message speaks of, or None."""
+    return read_crisis(text)[0]
+
+
+def read_crisis(text: str) -> tuple[CrisisHit | None, bool]:
+    """The crisis a message speaks of, or None; and whether its only crisis words are a
+    threat or a «өлемін» told laughing, with no word of fear (`phrases.JOKE_PRONE`): then no
+    crisis, and the safety check asks instead."""
     words = fold(text).split()
     if not words:
-        return None
+        return None, False
     raw = next((w for w in _RAW_WORD.findall(text.lower()) if w in RAW_WORDS), None)
     if raw is not None:
-        return _hit(words, Found(Phrase(RAW_WORDS[raw], "en", raw, ()), ()))
+        return _hit(words, Found(Phrase(RAW_WORDS[raw], "en", raw, ()), ())), False
     found = _CRISIS.find(words, figures_of_speech(words))
     if not found or (all(f.phrase.text in NAMING for f in found) and _in_general(words)):
-        return None
-    if laughed_off(text, words, found):
-        return None
+        return None, False
+    if _laughed_off(text, words, found):
+        return None, True
+    return _first_hit(words, found), False
+
+
+def _first_hit(words: Sequence[str], found: Sequence[Found[Family]]) -> CrisisHit:
+    """The hit the reply is for: one's own crisis first, then being hurt, then another's."""
     hits = [_hit(words, f) for f in found]
     for form in ("oneself", "hurt_now", "someone_else"):
         mine = [h for h in hits if h.form == form]
@@ -120,14 +132,9 @@ _JOKE_WORDS: Final = _folded(JOKE_WORDS)
 _AFRAID_WORDS: Final = _folded(AFRAID_WORDS)
 
 
-def laughed_off(text: str, words: Sequence[str] | None = None,
-                found: Sequence[Found[Family]] | None = None) -> bool:
-    """Whether the only crisis words are a threat or a «өлемін» told laughing, with no word of
-    fear: the safety check, not the crisis reply (see `phrases.JOKE_PRONE`)."""
-    words = fold(text).split() if words is None else words
-    found = _CRISIS.find(words, figures_of_speech(words)) if found is None else found
-    return bool(found) and all(f.phrase.text in JOKE_PRONE for f in found) and (
-        _laughs(text, words)) and not any(w in _AFRAID_WORDS for w in words)
+def _laughed_off(text: str, words: Sequence[str], found: Sequence[Found[Family]]) -> bool:
+    return all(f.phrase.text in JOKE_PRONE for f in found) and _laughs(text, words) and (
+        not any(w in _AFRAID_WORDS for w in words))
 
 
 def _laughs(text: str, words: Sequence[str]) -> bool:

@@ -13,15 +13,15 @@ from dataclasses import dataclass, replace
 from typing import Final, Literal
 
 from bot.knowledge.base import CrisisForm, KnowledgeBase, Register
+from bot.knowledge.topic import Topic
 from bot.language.normalize import fold
 from bot.matching import ANSWER_SCORE, CERTAIN_SCORE, SUGGEST_SCORE, Match
 from bot.safety.crisis import (
     CrisisHit,
     asks_in_general,
-    detect_crisis,
     figures_of_speech,
-    laughed_off,
     names_someone,
+    read_crisis,
     second_net_form,
 )
 from bot.safety.hints import HINTS, Hint
@@ -58,10 +58,10 @@ def detect_hint(text: str) -> Phrase[Hint] | None:
 
 def assess(text: str) -> Risk:
     """Crisis, safety check or nothing, for a whole message."""
-    hit = detect_crisis(text)
+    hit, laughed = read_crisis(text)
     if hit is not None:
         return Risk("crisis", crisis=hit, phrase=hit.phrase)
-    if laughed_off(text):
+    if laughed:
         # A threat told laughing ("he'll kill me if I tell mum lol"): ask, as for a hint.
         return Risk("check")
     hint = detect_hint(text)
@@ -224,7 +224,6 @@ _PROFESSIONS: Final = frozenset(fold("""
     teacher psychologist counsellor counselor nurse doctor учитель учительница психолог педагог
     медсестра врач
 """).split())
-_HERE: Final = frozenset(fold("here").split())
 #: An adult naming their child, pupil or family: "my son", «моя дочь», "my husband".
 _CHILDREN: Final = frozenset(fold("""
     son daughter pupil pupils student students grandson granddaughter grandchild nephew niece
@@ -249,7 +248,7 @@ def speaker_register(text: str, verdict: Verdict | None) -> Register:
         # mom", «как папа узнает».
         said = i > 0 and (words[i - 1] in _I_AM or (
             words[i - 1] in _ARTICLES and i > 1 and words[i - 2] in _I_AM))
-        here = word in _PROFESSIONS and bool(_HERE.intersection(words[i + 1:i + 2]))
+        here = word in _PROFESSIONS and words[i + 1:i + 2] == ["here"]
         if (word in _ROLES and (said or here)) or (
                 word in _CHILDREN and i and words[i - 1] in _MY) or (
                 word.startswith(_MY_CHILD_KK)):
@@ -278,28 +277,30 @@ def _crisis_topic(kb: KnowledgeBase, found: Match) -> str | None:
     return best if kb.topic(best).crisis else None
 
 
+def _matched(kb: KnowledgeBase, found: Match) -> Topic | None:
+    """The topic matching ranks first, if the knowledge has it."""
+    return kb.topics.get(found.topic) if found.topic is not None else None
+
+
 def _everyday_answer(kb: KnowledgeBase, found: Match) -> bool:
     """Whether matching answers with an everyday topic."""
-    topic = found.topic
-    return found.kind == "answer" and topic is not None and topic in kb.topics and (
-        kb.topic(topic).everyday)
+    topic = _matched(kb, found)
+    return found.kind == "answer" and topic is not None and topic.everyday
 
 
 def _everyday_example(kb: KnowledgeBase, found: Match) -> bool:
     """Whether matching is certain of an everyday topic (a message that is nearly one of its
     examples)."""
-    topic = found.topic
-    return topic is not None and topic in kb.topics and found.score >= CERTAIN_SCORE and (
-        kb.topic(topic).everyday)
+    topic = _matched(kb, found)
+    return topic is not None and found.score >= CERTAIN_SCORE and topic.everyday
 
 
 def _certain_danger_topic(kb: KnowledgeBase, found: Match) -> str | None:
     """The crisis or danger topic matching is certain of, if any."""
-    topic = found.topic
-    if topic is None or topic not in kb.topics or found.score < CERTAIN_SCORE or (
-            kb.topic(topic).everyday):
+    topic = _matched(kb, found)
+    if topic is None or found.score < CERTAIN_SCORE or topic.everyday:
         return None
-    return topic
+    return topic.id
 
 
 def _answers_crisis_topic(kb: KnowledgeBase, found: Match) -> bool:

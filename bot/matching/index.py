@@ -30,6 +30,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 from typing import Literal
 
 from rapidfuzz import fuzz, process
@@ -163,6 +164,9 @@ class MatchIndex:
         for i in self._sentence_ids:
             topic_examples[doc_topic[i]].append(i)
         self._topic_examples = {t: tuple(ids) for t, ids in topic_examples.items()}
+        # The same per topic as sentences: a shortlist's examples are joined, never rebuilt.
+        self._topic_sentences = {t: tuple(self._sentences[i] for i in ids)
+                                 for t, ids in self._topic_examples.items()}
 
     @classmethod
     def build(cls, topics: Mapping[str, Topic],
@@ -263,8 +267,10 @@ class MatchIndex:
         vocabulary = {topic: sum(weights[qi] * sim for qi, sim in seen.items()) / total
                       for topic, seen in topic_query.items()}
         evidence = self.evidence.weights(query)
-        shortlist = set(heapq.nlargest(SHORTLIST, set(vocabulary) | set(evidence), key=lambda t: (
-            vocabulary.get(t, 0.0) + WEIGHT_EVIDENCE * evidence.get(t, 0.0))))
+        # Sorted first: among topics that tie, the same ones make the list in every process.
+        shortlist = set(heapq.nlargest(SHORTLIST, sorted(set(vocabulary) | set(evidence)),
+                                       key=lambda t: (vocabulary.get(t, 0.0)
+                                                      + WEIGHT_EVIDENCE * evidence.get(t, 0.0))))
         shortlist |= exact
         best_example = self._best_examples(shortlist, similar_of, weights, total)
         characters = self._characters(sentence, None if self._unclear(
@@ -335,8 +341,9 @@ class MatchIndex:
         if topics is None:
             ids, sentences = self._sentence_ids, self._example_sentences
         else:
-            ids = tuple(i for t in topics for i in self._topic_examples.get(t, ()))
-            sentences = tuple(self._sentences[i] for i in ids)
+            chosen = [t for t in sorted(topics) if t in self._topic_examples]  # one order
+            ids = tuple(chain.from_iterable(self._topic_examples[t] for t in chosen))
+            sentences = tuple(chain.from_iterable(self._topic_sentences[t] for t in chosen))
         best: dict[str, tuple[float, int]] = {}
         for _, score, pos in process.extract(sentence, sentences, scorer=fuzz.ratio,
                                              limit=40, score_cutoff=40):

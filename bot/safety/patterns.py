@@ -119,6 +119,12 @@ class PhraseSet(Generic[K]):
                 by_first[option[:1]].append((term, option, prefix, exact))
         self._by_first = {letter: tuple(entries) for letter, entries in by_first.items()}
         self.terms_of = lru_cache(maxsize=65536)(self._terms_of)
+        # Each phrase under its first word: a message is tried only against the phrases whose
+        # first word it has, not against the whole list.
+        starting: dict[Term, list[int]] = defaultdict(list)
+        for i, phrase in enumerate(self.phrases):
+            starting[phrase.terms[0]].append(i)
+        self._starting = {term: tuple(ids) for term, ids in starting.items()}
 
     def _terms_of(self, word: str) -> frozenset[Term]:
         """The phrase words a message word stands for."""
@@ -134,7 +140,8 @@ class PhraseSet(Generic[K]):
                 for term in self.terms_of(word):
                     positions[term].append(i)
         found = []
-        for phrase in self.phrases:
+        tried = sorted(i for term in positions for i in self._starting.get(term, ()))
+        for phrase in (self.phrases[i] for i in tried):  # in list order
             if all(term in positions for term in phrase.terms):
                 at = _close(phrase.terms, positions)
                 if at is not None:

@@ -64,7 +64,7 @@ def fake_available() -> bool:
     return True
 
 
-class _Sent:
+class Sent:
     """Counts the sendMessage calls the fake answered, reading only calls not counted yet."""
 
     def __init__(self, tg: Any) -> None:
@@ -92,7 +92,7 @@ class _Sent:
         return self.ok
 
 
-async def _batch(tg: Any, sent: _Sent, asked: Sequence[str], count: int,
+async def batch(tg: Any, sent: Sent, asked: Sequence[str], count: int,
                  users: int) -> tuple[float, float]:
     """Queue `count` questions at once; return updates per second until all are answered,
     per second of wall time and per second of this process's CPU time."""
@@ -117,7 +117,7 @@ async def _echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await update.message.reply_text(update.message.text)
 
 
-def _echo_app(tg: Any) -> AnyApp:
+def echo_app(tg: Any) -> AnyApp:
     app = (tg.application_builder().concurrent_updates(CONCURRENT_UPDATES)
            .connection_pool_size(POOL_SIZE).build())
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, _echo))
@@ -125,7 +125,7 @@ def _echo_app(tg: Any) -> AnyApp:
 
 
 @contextlib.asynccontextmanager
-async def _running(app: AnyApp, ours: bool) -> AsyncIterator[AnyApp]:
+async def running(app: AnyApp, ours: bool) -> AsyncIterator[AnyApp]:
     """The application, polling (ours with its start-up and shutdown, as `qoldau run` has)."""
     async with app:
         if ours:
@@ -152,6 +152,9 @@ async def _measure(knowledge_dir: Path, asked: Sequence[str], count: int, rounds
         settings = Settings(telegram_bot_token=Secret(TOKEN), knowledge_dir=knowledge_dir,
                             data_dir=Path(data), log_level="WARNING")
         runtime = dataclasses.replace(make_runtime(settings), flood=FloodGuard(burst=10**9))
+        if runtime.kb.safety is not None:
+            # The net judges every round, and its training takes no core from them.
+            await asyncio.to_thread(runtime.kb.safety.trained)
         try:
             async with (fake.FakeTelegram(token=TOKEN) as tg_echo,
                         fake.FakeTelegram(token=TOKEN) as tg_ours):
@@ -161,19 +164,19 @@ async def _measure(knowledge_dir: Path, asked: Sequence[str], count: int, rounds
                 ours = build_application(here, dataclasses.replace(runtime, settings=here),
                                          rate_limiter=AIORateLimiter(overall_max_rate=0,
                                                                      max_retries=3))
-                async with _running(_echo_app(tg_echo), False), _running(ours, True):
-                    echo_sent, our_sent = _Sent(tg_echo), _Sent(tg_ours)
+                async with running(echo_app(tg_echo), False), running(ours, True):
+                    echo_sent, our_sent = Sent(tg_echo), Sent(tg_ours)
                     warm = min(count, users)  # everyone has written once
-                    await _batch(tg_echo, echo_sent, asked, warm, users)
-                    await _batch(tg_ours, our_sent, asked, warm, users)
+                    await batch(tg_echo, echo_sent, asked, warm, users)
+                    await batch(tg_ours, our_sent, asked, warm, users)
                     for turn in range(rounds):
                         # Back to back, in turns (echo first, then ours first), so that what
                         # else the machine does weighs on both alike.
                         if turn % 2:
-                            our_rates.append(await _batch(tg_ours, our_sent, asked, count, users))
-                        echo_rates.append(await _batch(tg_echo, echo_sent, asked, count, users))
+                            our_rates.append(await batch(tg_ours, our_sent, asked, count, users))
+                        echo_rates.append(await batch(tg_echo, echo_sent, asked, count, users))
                         if not turn % 2:
-                            our_rates.append(await _batch(tg_ours, our_sent, asked, count, users))
+                            our_rates.append(await batch(tg_ours, our_sent, asked, count, users))
             if shipped_count:
                 async with fake.FakeTelegram(token=TOKEN) as tg_shipped:
                     tg_shipped.enforce_rate_limits = False
@@ -185,8 +188,8 @@ async def _measure(knowledge_dir: Path, asked: Sequence[str], count: int, rounds
                     as_shipped = build_application(here, dataclasses.replace(
                         second, flood=FloodGuard(burst=10**9)))
                     try:
-                        async with _running(as_shipped, True):
-                            shipped, _ = await _batch(tg_shipped, _Sent(tg_shipped), asked,
+                        async with running(as_shipped, True):
+                            shipped, _ = await batch(tg_shipped, Sent(tg_shipped), asked,
                                                       shipped_count, users)
                     finally:
                         second.store.close()

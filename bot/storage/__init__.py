@@ -108,8 +108,11 @@ class Store(Protocol):
     def dismissed_themes(self) -> frozenset[str]:
         """The keyed hashes of every dismissed theme."""
 
+    def flush(self) -> None:
+        """Write what waits in memory to be written (counts), if anything does."""
+
     def close(self) -> None:
-        """Release the store."""
+        """Write what waits, and release the store."""
 
 
 class UpdateJournal(Protocol):

@@ -142,5 +142,8 @@ class MemoryStore:
         """Nothing is ever left: memory does not survive the process."""
         return []
 
+    def flush(self) -> None:
+        """Nothing waits: counts are in memory already."""
+
     def close(self) -> None:
         """Nothing to release."""

@@ -8,6 +8,7 @@ import sqlite3
 import stat
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -78,6 +79,10 @@ DATABASE_FILE = "qoldau.sqlite3"
 TAKEN_KEEP_S = 24 * 3600
 #: Old taken ids and votes are purged at most this often.
 PURGE_EVERY_S = 3600.0
+#: Reply and score counts wait in memory at most about this long, then are written in one
+#: transaction: two fewer writes for every message. A crash loses these seconds of counts, never
+#: an update or a language choice; reading the counts, `flush` and `close` write them first.
+COUNTS_EVERY_S = 2.0
 FILE_MODE = 0o600
 
 
@@ -88,6 +93,9 @@ class SQLiteStore:
         self.path = path
         self._lock = threading.Lock()
         self._next_purge = 0.0
+        self._counts: Counter[tuple[str, str, str, str]] = Counter()
+        self._scores: Counter[tuple[str, str, int]] = Counter()
+        self._counts_due: float | None = None
         if readonly:
             # For `qoldau report`: reads what is there, never creates or changes a file.
             self._db = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True,
@@ -159,11 +167,10 @@ class SQLiteStore:
         return cursor.rowcount > 0
 
     def record_reply(self, day: str, topic: str, lang: str, kind: str) -> None:
-        """Count one reply (no user, no text)."""
+        """Count one reply (no user, no text), written within `COUNTS_EVERY_S`."""
         with self._lock:
-            self._db.execute(
-                "INSERT INTO counts (day, topic, lang, kind, n) VALUES (?, ?, ?, ?, 1) "
-                "ON CONFLICT DO UPDATE SET n = n + 1", (day, topic, lang, kind))
+            self._counts[(day, topic, lang, kind)] += 1
+            self._write_counts_when_due()
 
     def record_feedback(self, day: str, topic: str, lang: str, helpful: bool) -> None:
         """Count one 👍 or 👎 for a topic."""
@@ -173,11 +180,48 @@ class SQLiteStore:
                 "ON CONFLICT DO UPDATE SET n = n + 1", (day, topic, lang, int(helpful)))
 
     def record_score(self, day: str, kind: str, bucket: int) -> None:
-        """Count one reply's best match score, as a bucket 0-9."""
+        """Count one reply's best match score, as a bucket 0-9, written within
+        `COUNTS_EVERY_S`."""
+        if not 0 <= bucket <= 9:
+            # Refused now, as the table would: a wrong row must never hold back the others.
+            raise sqlite3.IntegrityError("CHECK constraint failed: bucket BETWEEN 0 AND 9")
         with self._lock:
-            self._db.execute(
-                "INSERT INTO scores (day, kind, bucket, n) VALUES (?, ?, ?, 1) "
-                "ON CONFLICT DO UPDATE SET n = n + 1", (day, kind, bucket))
+            self._scores[(day, kind, bucket)] += 1
+            self._write_counts_when_due()
+
+    def flush(self) -> None:
+        """Write the counts that wait in memory."""
+        with self._lock:
+            self._write_counts()
+
+    def _write_counts_when_due(self) -> None:
+        now = time.monotonic()
+        if self._counts_due is None:
+            self._counts_due = now + COUNTS_EVERY_S
+        elif now >= self._counts_due:
+            self._write_counts()
+
+    def _write_counts(self) -> None:
+        """Add what waits to the tables in one transaction (the lock held)."""
+        if not self._counts and not self._scores:
+            return
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            self._db.executemany(
+                "INSERT INTO counts (day, topic, lang, kind, n) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT DO UPDATE SET n = n + excluded.n",
+                [(*key, n) for key, n in self._counts.items()])
+            self._db.executemany(
+                "INSERT INTO scores (day, kind, bucket, n) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT DO UPDATE SET n = n + excluded.n",
+                [(*key, n) for key, n in self._scores.items()])
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise  # kept in memory: the next write tries again
+        self._counts.clear()
+        self._scores.clear()
+        self._counts_due = None
 
     def save_unanswered(self, day: str, lang: str, text: str) -> None:
         """Keep one redacted unanswered question."""
@@ -194,6 +238,7 @@ class SQLiteStore:
     def counts(self, since_day: str) -> list[CountRow]:
         """Reply counts from a day on."""
         with self._lock:
+            self._write_counts()
             rows = self._db.execute("SELECT day, topic, lang, kind, n FROM counts WHERE day >= ? "
                                     "ORDER BY day", (since_day,)).fetchall()
         return [CountRow(*row) for row in rows]
@@ -209,6 +254,7 @@ class SQLiteStore:
     def scores(self, since_day: str) -> list[ScoreRow]:
         """Score buckets from a day on."""
         with self._lock:
+            self._write_counts()
             rows = self._db.execute("SELECT day, kind, bucket, n FROM scores WHERE day >= ? "
                                     "ORDER BY day, kind, bucket", (since_day,)).fetchall()
         return [ScoreRow(*row) for row in rows]
@@ -300,9 +346,12 @@ class SQLiteStore:
         return True
 
     def close(self) -> None:
-        """Close the database."""
+        """Write the counts that wait, and close the database."""
         with self._lock:
-            self._db.close()
+            try:
+                self._write_counts()
+            finally:
+                self._db.close()
 
 
 def _create_private(path: Path) -> None:

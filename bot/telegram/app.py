@@ -31,6 +31,7 @@ from bot.knowledge.loader import KnowledgeError, load
 from bot.language import LANGS
 from bot.logs import setup_logging
 from bot.storage.keys import SecretFileError
+from bot.storage.sqlite import COUNTS_EVERY_S
 from bot.telegram.chat_log import ChatLog
 from bot.telegram.context import QoldauContext
 from bot.telegram.durable import (
@@ -144,16 +145,30 @@ async def on_startup(app: Application) -> None:  # type: ignore[type-arg]
 
     watcher = KnowledgeWatcher(runtime.settings.knowledge_dir, runtime.knowledge, report)
     app.bot_data["watcher"] = asyncio.create_task(watcher.run(), name="knowledge-watcher")
+    app.bot_data["counts"] = asyncio.create_task(_write_counts(runtime), name="counts")
 
 
 async def on_shutdown(app: Application) -> None:  # type: ignore[type-arg]
-    """Stop tending the inbox and watching the knowledge files."""
+    """Stop tending the inbox, watching the knowledge files and writing counts (the store
+    writes the last ones when it closes)."""
     await stop_tending(app)
-    task = app.bot_data.pop("watcher", None)
-    if task is not None:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+    for name in ("watcher", "counts"):
+        task = app.bot_data.pop(name, None)
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+
+async def _write_counts(runtime: Runtime) -> None:
+    """Write the counts that wait in the store's memory every few seconds, also when nobody
+    writes (a message writes them when they are due)."""
+    while True:
+        await asyncio.sleep(COUNTS_EVERY_S)
+        try:
+            await runtime.stored(runtime.store.flush)
+        except Exception:
+            log.warning("counts not written; trying again", exc_info=True)
 
 
 async def set_commands(app: Application) -> None:  # type: ignore[type-arg]

@@ -24,3 +24,11 @@ class QoldauContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any]
     def runtime(self) -> Runtime:
         """The running bot's shared state."""
         return cast(Runtime, self.bot_data["runtime"])
+
+    def key(self, telegram_id: int) -> str:
+        """The anonymous key of a user id or a private chat's id (the same number), worked out
+        once per update: the locale, the chat log and the reply all need it."""
+        keys: dict[int, str] = self.__dict__.setdefault("_keys", {})
+        if telegram_id not in keys:
+            keys[telegram_id] = self.runtime.key(telegram_id)
+        return keys[telegram_id]

@@ -30,7 +30,7 @@ async def note_message(context: QoldauContext, message: Message | None) -> None:
         return
     runtime = context.runtime
     try:
-        await runtime.chat_log.note(runtime.key(message.chat.id), message.message_id,
+        await runtime.chat_log.note(context.key(message.chat.id), message.message_id,
                                     message.date.timestamp())
     except Exception:
         # Never worth losing a reply over: /clean then misses this one message.

@@ -21,7 +21,7 @@ async def choose_locale(update: object, context: QoldauContext) -> None:
     # Set before anything can fail: every later handler, the crisis path first, needs it.
     context.lang = from_telegram or default
     context.stored_lang = None
-    context.user_key = runtime.key(user.id) if user is not None else None
+    context.user_key = context.key(user.id) if user is not None else None
     if context.user_key is None:
         return
     try:

@@ -7,6 +7,9 @@ hold from run to run, absolute times don't.
   `extractOne` over the same strings (the floor), at the shipped size and at 10× and 100×.
 - `bench.pipeline`: updates per second through the whole Application, beside an echo bot, both
   on the in-process fake Bot API (tests/fakes/telegram_api.py) on 127.0.0.1.
+- `bench.profile`: the CPU time of one text update part by part (inbox, chat log, keys,
+  counting, language, safety, matching, rendering, logging, Telegram's parts), beside the echo
+  bot: `python -m bench.profile`.
 - `bench.startup`: a fresh process from start to its first answer, and its peak memory.
 - `bench.run`: runs them all and prints a table or one JSON object.
 """

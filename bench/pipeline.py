@@ -35,6 +35,7 @@ from bench import ROOT
 from bot.config import Secret, Settings
 from bot.telegram.app import build_application, make_runtime, on_shutdown, on_startup
 from bot.telegram.flood import FloodGuard
+from bot.telegram.runtime import Runtime
 
 TOKEN = "123456789:AAHbench-token-for-the-fake-server-0123"
 #: The people who write: ids from here on, as many as `users`.
@@ -142,6 +143,23 @@ async def running(app: AnyApp, ours: bool) -> AsyncIterator[AnyApp]:
                 await on_shutdown(app)
 
 
+async def bench_runtime(settings: Settings) -> Runtime:
+    """The bot's runtime with a flood guard no benchmark reaches, its net trained: the net
+    judges every message measured, and its training takes no core from them."""
+    runtime = dataclasses.replace(make_runtime(settings), flood=FloodGuard(burst=10**9))
+    if runtime.kb.safety is not None:
+        await asyncio.to_thread(runtime.kb.safety.trained)
+    return runtime
+
+
+def our_app(settings: Settings, runtime: Runtime, tg: Any) -> AnyApp:
+    """Our Application on a fake, with Telegram's 30 messages/s lifted (a limiter stays in the
+    path): what the handlers cost, not what Telegram allows."""
+    here = dataclasses.replace(settings, telegram_api_base_url=tg.base_url)
+    return build_application(here, dataclasses.replace(runtime, settings=here),
+                             rate_limiter=AIORateLimiter(overall_max_rate=0, max_retries=3))
+
+
 async def _measure(knowledge_dir: Path, asked: Sequence[str], count: int, rounds: int,
                    users: int, shipped_count: int) -> dict[str, Any]:
     fake = fake_api()
@@ -151,19 +169,12 @@ async def _measure(knowledge_dir: Path, asked: Sequence[str], count: int, rounds
     with tempfile.TemporaryDirectory(prefix="qoldau-bench-") as data:
         settings = Settings(telegram_bot_token=Secret(TOKEN), knowledge_dir=knowledge_dir,
                             data_dir=Path(data), log_level="WARNING")
-        runtime = dataclasses.replace(make_runtime(settings), flood=FloodGuard(burst=10**9))
-        if runtime.kb.safety is not None:
-            # The net judges every round, and its training takes no core from them.
-            await asyncio.to_thread(runtime.kb.safety.trained)
+        runtime = await bench_runtime(settings)
         try:
             async with (fake.FakeTelegram(token=TOKEN) as tg_echo,
                         fake.FakeTelegram(token=TOKEN) as tg_ours):
                 tg_echo.enforce_rate_limits = tg_ours.enforce_rate_limits = False
-                here = dataclasses.replace(settings, telegram_api_base_url=tg_ours.base_url)
-                # Telegram's 30 messages/s lifted: what the handlers cost, not what is allowed.
-                ours = build_application(here, dataclasses.replace(runtime, settings=here),
-                                         rate_limiter=AIORateLimiter(overall_max_rate=0,
-                                                                     max_retries=3))
+                ours = our_app(settings, runtime, tg_ours)
                 async with running(echo_app(tg_echo), False), running(ours, True):
                     echo_sent, our_sent = Sent(tg_echo), Sent(tg_ours)
                     warm = min(count, users)  # everyone has written once

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import dataclasses
 import importlib
 import io
 import json
@@ -31,16 +30,21 @@ from pathlib import Path
 from time import process_time, thread_time
 from typing import Any
 
-from telegram.ext import AIORateLimiter
-
 from bench import ROOT
 from bench.matcher import questions
-from bench.pipeline import TOKEN, Sent, batch, echo_app, fake_api, running
+from bench.pipeline import (
+    TOKEN,
+    Sent,
+    batch,
+    bench_runtime,
+    echo_app,
+    fake_api,
+    our_app,
+    running,
+)
 from bot.config import Secret, Settings
 from bot.knowledge.loader import load
 from bot.logs import setup_logging
-from bot.telegram.app import build_application, make_runtime
-from bot.telegram.flood import FloodGuard
 
 #: Each part and the functions it times, as module:attribute (a class's method:
 #: module:Class.method). A function imported by name elsewhere is wrapped there too.
@@ -217,9 +221,7 @@ async def _measure(knowledge_dir: Path, count: int, users: int) -> dict[str, Any
     with tempfile.TemporaryDirectory(prefix="qoldau-profile-") as data:
         settings = Settings(telegram_bot_token=Secret(TOKEN), knowledge_dir=knowledge_dir,
                             data_dir=Path(data))
-        runtime = dataclasses.replace(make_runtime(settings), flood=FloodGuard(burst=10**9))
-        if runtime.kb.safety is not None:
-            await asyncio.to_thread(runtime.kb.safety.trained)  # the net judges, as it will
+        runtime = await bench_runtime(settings)
         restore = instrument()
         try:
             async with fake.FakeTelegram(token=TOKEN) as tg_echo:
@@ -228,11 +230,7 @@ async def _measure(knowledge_dir: Path, count: int, users: int) -> dict[str, Any
                     echo_total, echo_parts, _ = await _profiled(tg_echo, asked, count, users)
             async with fake.FakeTelegram(token=TOKEN) as tg:
                 tg.enforce_rate_limits = False
-                here = dataclasses.replace(settings, telegram_api_base_url=tg.base_url)
-                ours = build_application(here, dataclasses.replace(runtime, settings=here),
-                                         rate_limiter=AIORateLimiter(overall_max_rate=0,
-                                                                     max_retries=3))
-                async with running(ours, True):
+                async with running(our_app(settings, runtime, tg), True):
                     our_total, our_parts, our_calls = await _profiled(tg, asked, count, users)
         finally:
             restore()

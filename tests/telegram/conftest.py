@@ -95,7 +95,8 @@ class Harness:
         await self.tg.wait_for("answerCallbackQuery", count=answers + 1)
         for _ in range(200):
             sent = self.tg.sent_messages(chat_id)
-            if sent[-1].message_id > newest:
+            # Empty for a moment when the button erases the chat (/clean) before it confirms.
+            if sent and sent[-1].message_id > newest:
                 return sent[-1]
             if message.edits > edits:
                 return message

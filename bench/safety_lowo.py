@@ -22,7 +22,7 @@ from bot.evaluation import evaluate_safety, read_safety
 from bot.knowledge.loader import load
 from bot.knowledge.topic import NOT_EVERYDAY
 from bot.replies import answer
-from bot.safety.net import EVERYDAY_WEIGHT, Example, NetSlot
+from bot.safety.net import EVERYDAY_WEIGHT, Example, net_slot
 
 ROOT = Path(__file__).resolve().parents[1]
 BATCHES = ROOT / "knowledge" / "safety-examples"
@@ -80,7 +80,7 @@ def main() -> None:
     for writer in held:
         train = [e for w in pool if w != writer for e in examples_of(found[w])] + base
         started = time.perf_counter()
-        slot = NetSlot(train)
+        slot = net_slot(train)
         slot.trained()
         took = time.perf_counter() - started
         items = read_safety(found[writer])

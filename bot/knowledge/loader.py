@@ -494,7 +494,7 @@ class _Builder:
         # Imported here: matching depends on the knowledge types, not the other way round.
         from bot.language.detect import Lexicon
         from bot.matching.index import MatchIndex
-        from bot.safety.net import NetSlot
+        from bot.safety.net import net_slot
 
         frozen = MappingProxyType(topics)
         lexicon = Lexicon.build({lang: _language_texts(frozen, lang) for lang in LANGS})
@@ -508,7 +508,7 @@ class _Builder:
             directory=self.directory,
             flows=MappingProxyType(flows),
             first_messages=first_messages,
-            safety=NetSlot(self._safety_training(frozen, out_of_scope)),
+            safety=net_slot(self._safety_training(frozen, out_of_scope)),
         )
 
     def _safety_training(self, topics: Mapping[str, Topic],

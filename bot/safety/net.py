@@ -22,16 +22,9 @@ examples reach when scored by a model trained without their writer's batch.
 
 from __future__ import annotations
 
-import logging
-import os
-import pickle
-import subprocess
-import sys
-import threading
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Final, Literal
 
 from bot.language.contacts import replace_contacts
@@ -39,15 +32,12 @@ from bot.language.normalize import fold
 from bot.learning import bayes
 from bot.learning.calibration import fold_of, threshold
 from bot.learning.features import features
-
-log = logging.getLogger("qoldau.safety")
+from bot.learning.slot import Learner, ModelSlot
 
 Tier = Literal["crisis", "check", "none"]
 TIERS: Final[tuple[Tier, ...]] = ("crisis", "check", "none")
 FORMS: Final = ("oneself", "someone_else", "hurt_now", "someone_hurt")
 SPEAKERS: Final = ("teen", "adult")
-#: How long training apart may take before the bot trains in its own process instead.
-TRAIN_TIMEOUT_S: Final = 300
 #: How much an everyday example (a topic's, the out-of-scope list's) counts as "none" beside
 #: a writer's example: they are many and easy, and at full weight they drown the crisis
 #: class, most of all in English (writer-held-out crisis recall 0.80 at 1.0, 0.87 at 0.25).
@@ -207,133 +197,17 @@ def _subtracted(total: Sequence[dict[str, float]], part: Sequence[dict[str, floa
     return out
 
 
-def train_apart(examples: Sequence[Example]) -> SafetyNet:
-    """Train in a process of its own (`bot.safety.trainer`) and take back only the model.
-
-    Training builds a feature table per example and per fold (270 MB at its peak for 6,400
-    examples), and Python keeps most of that heap after it is freed: trained in the bot's own
-    process the net would leave it at 220 MB instead of 80. Apart, the bot also keeps its
-    core for answering. Only where no process can be started does it train here; a child that
-    fails, is killed or times out raises `TrainingFailed` (the caller serves the previous net or
-    the rules), never a second training in the bot."""
-    # The child finds this very `bot` package, wherever the bot was started from: it runs in
-    # the package's folder, and that folder comes first on its path.
-    home = str(Path(__file__).resolve().parents[2])
-    paths = [home, *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
-    try:
-        done = subprocess.run([sys.executable, "-m", "bot.safety.trainer"],
-                              input=pickle.dumps(tuple(examples)), capture_output=True,
-                              timeout=TRAIN_TIMEOUT_S, cwd=home,
-                              env={**os.environ, "PYTHONPATH": os.pathsep.join(paths)})
-    except OSError as error:  # no process could be started
-        log.warning("safety net trains in the bot's process",
-                    extra={"reason": type(error).__name__})
-        return SafetyNet.train(examples)
-    except subprocess.TimeoutExpired:
-        raise TrainingFailed(f"no net after {TRAIN_TIMEOUT_S} s") from None
-    if done.returncode != 0:
-        tail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:]
-        raise TrainingFailed(f"the trainer exited with {done.returncode}: {' '.join(tail)}")
-    try:
-        net = pickle.loads(done.stdout)
-    except Exception as error:  # a child of other code (updated on disk) or cut short
-        raise TrainingFailed(f"the trainer's net could not be read: {error!r}") from None
-    if not isinstance(net, SafetyNet):
-        raise TrainingFailed("the trainer sent something else than a net")
-    net.judge("probe")  # a net of other code fails here, not in front of a person
-    return net
+def _probe(net: SafetyNet) -> None:
+    net.judge("probe")
 
 
-class TrainingFailed(Exception):
-    """The safety net could not be trained; the rules (or the previous net) keep judging."""
+#: How the safety net is trained, and the nets trained so far in this process.
+LEARNER: Final = Learner("safety-net", SafetyNet, SafetyNet.train, _probe)
 
 
-class _Trained:
-    """Nets already trained in this process, by their examples: a reload that changed no
-    example (an answer reworded) serves at once, and two slots of the same examples train
-    once, one after the other, never side by side."""
-
-    def __init__(self, keep: int = 1) -> None:
-        self._keep = keep
-        self._nets: dict[tuple[Example, ...], SafetyNet] = {}
-        self._lock = threading.Lock()
-        self._training = threading.Lock()
-
-    def get(self, examples: tuple[Example, ...]) -> SafetyNet | None:
-        with self._lock:
-            return self._nets.get(examples)
-
-    def train(self, examples: tuple[Example, ...]) -> SafetyNet:
-        with self._training:
-            net = self.get(examples)
-            if net is None:
-                net = train_apart(examples)
-                with self._lock:
-                    self._nets[examples] = net
-                    while len(self._nets) > self._keep:
-                        del self._nets[next(iter(self._nets))]
-            return net
+def net_slot(examples: Sequence[Example]) -> NetSlot:
+    """The slot of a snapshot's safety net."""
+    return ModelSlot(LEARNER, examples)
 
 
-_TRAINED: Final = _Trained()
-
-
-class NetSlot:
-    """The net a knowledge snapshot serves with, trained once, in the background if asked.
-
-    A reload builds a new slot that serves the previous net (`inherit`) until its own is
-    trained, so answers never wait for training; the console, the CLI and the eval train at
-    the first message instead (`current`).
-    """
-
-    def __init__(self, examples: Sequence[Example]) -> None:
-        self.examples = tuple(examples)
-        self._net: SafetyNet | None = None
-        self._previous: SafetyNet | None = None
-        self._lock = threading.Lock()
-        self._background: threading.Thread | None = None
-        self._failed = False
-
-    def inherit(self, older: NetSlot | None) -> None:
-        """Serve the older slot's net until this one is trained."""
-        if older is not None:
-            self._previous = older._net or older._previous
-
-    def train_in_background(self) -> None:
-        """Start training on a thread of its own (once); at once if these examples were
-        trained already."""
-        with self._lock:
-            if self._net is not None or self._background is not None or not self.examples:
-                return
-            self._net = _TRAINED.get(self.examples)
-            if self._net is not None:
-                return
-            self._background = threading.Thread(target=self.trained, name="safety-net",
-                                                daemon=True)
-            self._background.start()
-
-    def trained(self) -> SafetyNet | None:
-        """The net, training it now if that has not happened (None without examples, or
-        when training failed: then it is not tried again for this snapshot)."""
-        if self._net is None and self.examples and not self._failed:
-            try:
-                net = _TRAINED.train(self.examples)
-            except Exception as error:  # never a reply lost to training: the rules judge
-                self._failed = True
-                log.error("safety net training failed; the rules judge alone",
-                          extra={"reason": str(error)[:200]})
-                return None
-            with self._lock:
-                self._net = self._net or net
-        return self._net
-
-    @property
-    def current(self) -> SafetyNet | None:
-        """The net to judge with now: while training runs in the background, the previous
-        one (or none: the rules alone); otherwise trained at first use."""
-        if self._net is not None:
-            return self._net
-        if self._background is not None or self._failed:
-            # Trained, or being trained, off the answering path; never inline here.
-            return self._net or self._previous
-        return self.trained()
+NetSlot = ModelSlot[Example, SafetyNet]

@@ -12,7 +12,8 @@ from bot.knowledge.loader import KnowledgeError, load
 from bot.learning import bayes
 from bot.learning.calibration import threshold
 from bot.learning.features import features, stem
-from bot.safety.net import Example, NetSlot, SafetyNet, train_apart
+from bot.learning.slot import train_apart
+from bot.safety.net import Example, SafetyNet, net_slot
 
 CRISIS = ["i wrote letters to everyone, tomorrow i won't be here", "tonight i say goodbye for good",
           "wrote my goodbye letter, nobody will miss me", "this is my last night, goodbye all",
@@ -59,9 +60,9 @@ def test_the_net_fires_on_words_of_its_examples_not_on_game_talk() -> None:
 
 
 def test_a_new_slot_serves_the_previous_net_while_it_trains() -> None:
-    old = NetSlot(_examples())
+    old = net_slot(_examples())
     trained = old.trained()
-    new = NetSlot([*_examples(), Example("see you all on the other side", "crisis", "oneself")])
+    new = net_slot([*_examples(), Example("see you all on the other side", "crisis", "oneself")])
     new.inherit(old)
     new._background = _Alive()  # training under way
     assert new.current is trained
@@ -70,15 +71,16 @@ def test_a_new_slot_serves_the_previous_net_while_it_trains() -> None:
 
 
 def test_a_reload_with_the_same_examples_serves_the_same_net_at_once() -> None:
-    trained = NetSlot(_examples("w3")).trained()
-    again = NetSlot(_examples("w3"))
+    trained = net_slot(_examples("w3")).trained()
+    again = net_slot(_examples("w3"))
     again.train_in_background()
     assert again._background is None and again.current is trained
 
 
 def test_the_net_trained_apart_judges_as_one_trained_here() -> None:
     examples = _examples("w1") + _examples("w2")
-    apart, here = train_apart(examples), SafetyNet.train(examples)
+    apart = train_apart(SafetyNet.train, examples, SafetyNet)
+    here = SafetyNet.train(examples)
     for text in ("goodbye all, the letter is written", "i died in the boss fight"):
         assert apart.judge(text) == here.judge(text)
 
@@ -102,13 +104,13 @@ def test_a_crisis_example_without_a_form_is_a_precise_problem(tmp_path: Path) ->
 
 
 def test_a_failed_training_leaves_the_rules_judging(monkeypatch: pytest.MonkeyPatch) -> None:
-    import bot.safety.net as net
+    import bot.learning.slot as slot_module
 
-    def broken(examples: object) -> SafetyNet:
-        raise net.TrainingFailed("the trainer exited with 1")
+    def broken(*args: object) -> SafetyNet:
+        raise slot_module.TrainingFailed("the trainer exited with 1")
 
-    monkeypatch.setattr(net, "train_apart", broken)
-    slot = NetSlot(_examples("w9"))
+    monkeypatch.setattr(slot_module, "train_apart", broken)
+    slot = net_slot(_examples("w9"))
     assert slot.trained() is None and slot.current is None
     slot.train_in_background()
     assert slot.current is None  # tried once, never again inline

@@ -52,8 +52,12 @@ def bench_matcher(kb: KnowledgeBase, asked: Sequence[str], repeats: int,
                   default: Lang = "ru") -> dict[str, Any]:
     """Time match, answer and the two floors per question, side by side."""
     index, choices = kb.index, floor_choices(kb.index)
+    kb.train_models()
+    channel = kb.learned.current if kb.learned is not None else None
     calls: dict[str, Callable[[str], object]] = {
         "match": lambda q: match(index, q),
+        # The learned topic channel, which `answer` consults after `match` (None: no model).
+        "channel": (lambda q: channel.rank(q)) if channel is not None else (lambda q: None),
         "answer": lambda q: answer(kb, q, None, default),
         "floor": lambda q: process.extractOne(q, choices),
         "floor_ratio": lambda q: process.extractOne(q, choices, scorer=fuzz.ratio),
@@ -71,6 +75,8 @@ def bench_matcher(kb: KnowledgeBase, asked: Sequence[str], repeats: int,
         "match_p50_us": stats["match"]["p50"],
         "match_p99_us": stats["match"]["p99"],
         "match_cold_p50_us": summary(cold["match"])["p50"],
+        "channel_p50_us": stats["channel"]["p50"] if channel is not None else None,
+        "channel_p99_us": stats["channel"]["p99"] if channel is not None else None,
         "answer_p50_us": stats["answer"]["p50"],
         "answer_p99_us": stats["answer"]["p99"],
         "floor_p50_us": stats["floor"]["p50"],

@@ -147,8 +147,7 @@ async def bench_runtime(settings: Settings) -> Runtime:
     """The bot's runtime with a flood guard no benchmark reaches, its net trained: the net
     judges every message measured, and its training takes no core from them."""
     runtime = dataclasses.replace(make_runtime(settings), flood=FloodGuard(burst=10**9))
-    if runtime.kb.safety is not None:
-        await asyncio.to_thread(runtime.kb.safety.trained)
+    await asyncio.to_thread(runtime.kb.train_models)
     return runtime
 
 

@@ -154,6 +154,8 @@ def format_table(result: dict[str, Any]) -> str:
         f"  {'match()':<36}{_us(result['match_p50_us']):>12}{_us(result['match_p99_us']):>12}"
         f"   {_mark(result, 'match_p99_us')}",
         f"  {'match(), every word seen first':<36}{_us(result['match_cold_p50_us']):>12}",
+        f"  {'topic channel rank()':<36}{_us(result.get('channel_p50_us')):>12}"
+        f"{_us(result.get('channel_p99_us')):>12}",
         f"  {'answer(): crisis, language, match':<36}{_us(result['answer_p50_us']):>12}"
         f"{_us(result['answer_p99_us']):>12}",
         f"  {'floor: extractOne (WRatio)':<36}{_us(result['floor_p50_us']):>12}"

@@ -42,8 +42,7 @@ reply = bot.replies.answer(holder.current, job["questions"][0])
 answered = time.perf_counter()
 print(json.dumps({"kind": reply.kind}), flush=True)
 kb = holder.current
-if kb.safety is not None:
-    kb.safety.trained()
+kb.train_models()
 net_ready = time.perf_counter()
 for question in job["questions"]:
     bot.replies.answer(kb, question)

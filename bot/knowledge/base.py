@@ -15,6 +15,7 @@ from bot.language import Lang
 if TYPE_CHECKING:
     from bot.language.detect import Lexicon
     from bot.matching.index import MatchIndex
+    from bot.matching.learned import TopicSlot
     from bot.safety.net import NetSlot
 
 
@@ -118,6 +119,14 @@ class KnowledgeBase:
     first_messages: FirstMessages | None = None
     #: The learned safety net, trained from the safety examples (None: the rules alone).
     safety: NetSlot | None = None
+    #: The learned topic channel, trained from the topics and the writers' topic examples.
+    learned: TopicSlot | None = None
+
+    def train_models(self) -> None:
+        """Train the learned models now, where they are not trained yet (tests, benches)."""
+        for slot in (self.safety, self.learned):
+            if slot is not None:
+                slot.trained()
 
     def topic(self, topic_id: str) -> Topic:
         """Return a topic by id (KeyError if there is none)."""

@@ -33,10 +33,10 @@ class KnowledgeHolder:
 
     def __init__(self, kb: KnowledgeBase) -> None:
         self._kb = kb
-        # The learned safety net trains beside the answers: until it is ready the rules
-        # (and after a reload, the previous net) judge alone.
-        if kb.safety is not None:
-            kb.safety.train_in_background()
+        # The learned models (the safety net, the topic channel) train beside the answers:
+        # until they are ready the rules and the matcher (after a reload, the previous
+        # models) answer alone.
+        _train(kb)
 
     @property
     def current(self) -> KnowledgeBase:
@@ -44,11 +44,19 @@ class KnowledgeHolder:
         return self._kb
 
     def swap(self, kb: KnowledgeBase) -> None:
-        """Replace the snapshot; its safety net trains while the previous one serves."""
+        """Replace the snapshot; its models train while the previous ones serve."""
         if kb.safety is not None:
             kb.safety.inherit(self._kb.safety)
-            kb.safety.train_in_background()
+        if kb.learned is not None:
+            kb.learned.inherit(self._kb.learned)
+        _train(kb)
         self._kb = kb
+
+
+def _train(kb: KnowledgeBase) -> None:
+    for slot in (kb.safety, kb.learned):
+        if slot is not None:
+            slot.train_in_background()
 
 
 @dataclass(frozen=True)

@@ -245,6 +245,24 @@ class SafetyExamplesFileModel(_Strict):
     safety_examples: list[SafetyExampleModel] = Field(min_length=1)
 
 
+class TopicExampleModel(_Strict):
+    """One message the learned topic channel learns from, and the topic that answers it."""
+
+    text: NonEmpty = Field(description="The message as a person would write it.")
+    lang: Lang
+    topic: NonEmpty = Field(description="The id of the topic that answers it, or none (not "
+                            "the bot's job: the fallback).")
+    script: Literal["cyrillic", "keyboard", "latin"] | None = None
+
+
+class TopicExamplesFileModel(_Strict):
+    """A batch of topic examples, written by one writer (see docs/moderators.md)."""
+
+    writer: NonEmpty = Field(description="Who wrote the batch (a short name, e.g. 'w1').")
+    about: str | None = Field(default=None, description="The writer's voice, in a few words.")
+    topic_examples: list[TopicExampleModel] = Field(min_length=1)
+
+
 class OutOfScopeModel(_Strict):
     """Messages the bot should not answer with a topic, per language."""
 
@@ -345,4 +363,4 @@ class FlowsFileModel(_Strict):
 
 
 KnowledgeFileModel = (TopicFileModel | HotlinesFileModel | CrisisFileModel | OutOfScopeFileModel
-                      | FlowsFileModel)
+                      | FlowsFileModel | SafetyExamplesFileModel | TopicExamplesFileModel)

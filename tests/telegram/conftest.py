@@ -175,8 +175,7 @@ async def harness(tmp_path: Path, caplog: pytest.LogCaptureFixture, kb: Knowledg
     """A running bot against a fresh fake Bot API, with a fresh data directory; its safety
     net is ready from the start (trained once per session, as the bot trains it once)."""
     caplog.set_level(logging.INFO)
-    if kb.safety is not None:
-        kb.safety.trained()
+    kb.train_models()
     async with (FakeTelegram(token=TOKEN, bot_username=BOT_USERNAME) as tg,
                 run_bot(tg, make_settings(tg, tmp_path / "data")) as running):
         yield running

@@ -89,11 +89,31 @@ def answer(kb: KnowledgeBase, text: str, chosen: Lang | None = None,
         return _answer_reply(kb, found, lang, also_about(kb.index, cleaned[:MATCH_CHARS],
                                                          found.topic))
     if found.kind == "suggestions":
-        rows = tuple((_topic_button(kb, c.topic, lang),) for c in found.candidates)
-        return Reply("suggestions", lang, escape(_("Did you mean one of these?")),
-                     (*rows, (_menu_button(_),)), None, found.score, found.candidates)
+        return suggestions_reply(kb, found, lang)
     return Reply("fallback", lang, _fallback_text(kb, _), (*reach_rows(kb, lang), (
         _menu_button(_), Button(_("Hotlines"), HOTLINES))), None, found.score, found.candidates)
+
+
+def suggestions_reply(kb: KnowledgeBase, found: Match, lang: Lang) -> Reply:
+    """A few topics to choose from, with the numbers a suggested protection topic names."""
+    _ = translator(lang)
+    rows = tuple((_topic_button(kb, c.topic, lang),) for c in found.candidates)
+    text = escape(_("Did you mean one of these?")) + _urgent_lines(
+        kb, [c.topic for c in found.candidates], lang, _)
+    return Reply("suggestions", lang, text, (*rows, (_menu_button(_),)), None, found.score,
+                 found.candidates)
+
+
+def _urgent_lines(kb: KnowledgeBase, topics: list[str], lang: Lang, _: Translate) -> str:
+    """The lines a suggested protection topic names (`urgent_lines`: 111, 102, 116-16), so
+    that a person who may be in danger has the number before choosing: "" when none does."""
+    ids = dict.fromkeys(line for topic in topics if topic in kb.topics
+                        for line in kb.topics[topic].urgent_lines)
+    lines = [line for line in map(kb.hotline, ids) if line is not None]
+    if not lines:
+        return ""
+    listed = "\n".join(f"{_primary_contact(line)} — {escape(line.name[lang])}" for line in lines)
+    return "\n\n" + escape(_("If it is happening now, do not wait:")) + "\n" + listed
 
 
 def _answer_reply(kb: KnowledgeBase, found: Match, lang: Lang, also: tuple[str, ...]

@@ -97,9 +97,10 @@ def test_a_fallback_is_answered_only_with_a_clear_lead_or_a_topic_the_matcher_na
 
 
 def test_hesitant_suggestions_put_the_channels_best_first() -> None:
-    fused = fuse(_match("suggestions", "bullying", "sleep"),
-                 _ranking("sleep", "bullying", lead=0.01), SHORT_WORDS)
+    found = _match("suggestions", "bullying", "sleep")
+    fused = fuse(found, _ranking("sleep", "bullying", lead=0.01), 20)
     assert fused.kind == "answer" and fused.topic == "sleep"  # named by the matcher
+    assert fuse(found, _ranking("sleep", "bullying", lead=5.0), SHORT_WORDS) is found
     fused = fuse(_match("suggestions", "bullying"), _ranking("grief", "bullying", lead=0.01),
                  20)
     assert fused.kind == "suggestions"
@@ -174,3 +175,29 @@ def test_a_channel_that_fails_on_a_message_leaves_the_matcher_deciding(
     monkeypatch.setattr(TopicModel, "rank", broken)
     failed = answer(kb, question)
     assert (failed.kind, failed.topic) == (without.kind, without.topic)
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+def test_suggesting_a_protection_topic_carries_its_numbers(kb: KnowledgeBase, lang: str) -> None:
+    from bot.replies import suggestions_reply
+
+    reply = suggestions_reply(kb, _match("suggestions", "violence-home", "family-conflict"),
+                              lang)  # type: ignore[arg-type]
+    assert "<b>111</b>" in reply.text and "<b>102</b>" in reply.text
+    calm = suggestions_reply(kb, _match("suggestions", "sleep", "family-conflict"),
+                             lang)  # type: ignore[arg-type]
+    assert "<b>" not in calm.text
+    assert reply.text.startswith(calm.text)
+
+
+def test_an_urgent_line_not_in_the_registry_is_a_precise_problem(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    path = folder / "safety.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert 'urgent_lines: ["111", "102"]' in text
+    path.write_text(text.replace('urgent_lines: ["111", "102"]', 'urgent_lines: ["111", "1O2"]'),
+                    encoding="utf-8")
+    with pytest.raises(KnowledgeError) as caught:
+        load(folder)
+    assert "safety.yaml:" in str(caught.value) and "'1O2' is not in the hotline registry" in str(
+        caught.value)

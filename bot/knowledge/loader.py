@@ -715,7 +715,15 @@ class _Builder:
                 id=model.id, section=section,  # type: ignore[arg-type]
                 texts=MappingProxyType(texts), related=tuple(model.related),
                 sources=tuple(model.sources), crisis=model.crisis,
-                location=Location(doc.path, line, column))
+                location=Location(doc.path, line, column),
+                urgent_lines=tuple(model.urgent_lines))
+            for i, line_id in enumerate(model.urgent_lines):
+                if line_id not in lines and line_id not in self.unchecked_lines:
+                    known = ", ".join(lines)
+                    self.problems.append(doc.problem(
+                        (*path, "urgent_lines", i),
+                        f"'{line_id}' is not in the hotline registry (hotlines.yaml); "
+                        f"known: {known}"))
         return topics
 
     def _check_references(self, topics: Mapping[str, Topic], crisis: CrisisReply | None) -> None:

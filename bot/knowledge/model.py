@@ -59,6 +59,9 @@ class TopicModel(_Strict):
     related: list[TopicId] = Field(default_factory=list,
                                    description="Topic ids shown as buttons under the answer.")
     crisis: bool = Field(default=False, description="True only on crisis topics.")
+    urgent_lines: list[NonEmpty] = Field(default_factory=list, description=(
+        "Ids of registry lines a person may need at once (111, 102, 116-16): shown beside "
+        "this topic even when the bot only suggests it."))
     kk: TopicTextModel
     ru: TopicTextModel
     en: TopicTextModel

@@ -54,6 +54,8 @@ class Topic:
     sources: tuple[str, ...]
     crisis: bool
     location: Location
+    #: Registry ids of the lines shown beside the topic even when it is only suggested.
+    urgent_lines: tuple[str, ...] = ()
 
     @property
     def everyday(self) -> bool:

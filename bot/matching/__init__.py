@@ -123,22 +123,23 @@ def decide(scored: list[Candidate], words: int) -> Match:
 
 
 # How the learned channel (`learned.py`) and the fuzzy matcher decide together. Calibrated
-# writer-held-out (`python -m bench.topics_lowo`, the simulation of these numbers over its
+# writer-held-out (`python -m bench.topics_lowo`, and a simulation of these numbers over its
 # folds): each writer's topic batch answered by a channel trained without it, over the eleven
 # batches in the knowledge; the twelfth (w6) is held out for `qoldau eval`. In words: the
 # channel is the better judge of *which* topic (it learned from what people write, the matcher
 # only from the examples), the matcher of near-copies and of topics the channel does not know
 # (crisis topics: the safety layer's). So the channel's best topic is answered when the
 # matcher also named it or when it leads its runner-up clearly; its "none" is the fallback;
-# when it hesitates, the matcher's decision stands. A short question (up to SHORT_WORDS words)
-# is the matcher's to answer or to turn away: there it is near its examples and the channel
-# has little to read (writer-held-out, of 15 short messages where they disagreed the matcher
-# was right in 11; on dev.yaml the channel overruled 8 right answers). So is an answer at
-# CERTAIN_SCORE or more, a near-copy of an example (no writer's message scored so high where
-# they disagreed; the lint's check that each example finds its topic needs it). Over the 2,763
-# messages of the eleven folds (the mean of the writers), top-1 0.705 → 0.849 and fallback
-# accuracy 0.897 → 0.908; held-out w6 0.684 → 0.840. The leads below moved top-1 by under a
-# point anywhere between 0 and 0.3, fallback accuracy by about one.
+# when it hesitates, the matcher's decision stands.
+# Two cases stay the matcher's alone:
+# - a short question (up to SHORT_WORDS words): the matcher is near its examples there, and the
+#   channel has little to read (on the one word "family" it ranked group-disabilities first;
+#   writer-held-out, of 15 short messages where the two disagreed the matcher was right in 11);
+# - an answer at CERTAIN_SCORE or more, a near-copy of an example (no writer's message scored so
+#   high where they disagreed; the lint's check that each example finds its topic needs it).
+# Over the 2,763 messages of the eleven folds (the mean of the writers), top-1 0.705 → 0.843
+# and fallback accuracy 0.897 → 0.898; held-out w6 0.684 → 0.840. The leads below moved top-1
+# by under a point anywhere between 0 and 0.3, fallback accuracy by about one.
 #: The channel's lead (`Ranking.lead`) at which it overrules the matcher's answer, or answers
 #: a topic the matcher only hesitated on without naming it ...
 LEARNED_LEAD = 0.1
@@ -150,7 +151,7 @@ FALLBACK_LEAD = 0.3
 def fuse(found: Match, ranking: Ranking | None, words: int) -> Match:
     """The decision of the fuzzy matcher (`found`) and the learned channel together, for a
     message of this many words."""
-    if ranking is None or (words <= SHORT_WORDS and found.kind != "suggestions"):
+    if ranking is None or words <= SHORT_WORDS:
         return found
     best, lead = ranking.best, ranking.lead
     if found.kind == "answer":

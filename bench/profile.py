@@ -66,6 +66,8 @@ PARTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("safety: hints and policy", ("bot.safety.risk:safety_reply",)),
     ("safety: learned net", ("bot.safety.net:SafetyNet.judge",)),
     ("matching", ("bot.matching:match",)),
+    ("matching: topic channel", ("bot.matching.learned:TopicModel.rank",
+                                 "bot.matching:fuse")),
     ("reply: building", ("bot.replies:answer",)),
     ("reply: rendering", ("bot.telegram.render:render",)),
     ("logging", ("logging:Logger._log",)),

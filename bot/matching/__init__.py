@@ -124,8 +124,8 @@ def decide(scored: list[Candidate], words: int) -> Match:
 
 # How the learned channel (`learned.py`) and the fuzzy matcher decide together. Calibrated
 # writer-held-out (`python -m bench.topics_lowo`, and a simulation of these numbers over its
-# folds): each writer's topic batch answered by a channel trained without it, over the eleven
-# batches in the knowledge; the twelfth (w6) is held out for `qoldau eval`. In words: the
+# folds): each writer's topic batch answered by a channel trained without it, over the batches
+# in the knowledge; one more (w6) is held out for `qoldau eval`. In words: the
 # channel is the better judge of *which* topic (it learned from what people write, the matcher
 # only from the examples), the matcher of near-copies and of topics the channel does not know
 # (crisis topics: the safety layer's). So the channel's best topic is answered when the
@@ -137,8 +137,8 @@ def decide(scored: list[Candidate], words: int) -> Match:
 #   writer-held-out, of 15 short messages where the two disagreed the matcher was right in 11);
 # - an answer at CERTAIN_SCORE or more, a near-copy of an example (no writer's message scored so
 #   high where they disagreed; the lint's check that each example finds its topic needs it).
-# Over the 2,763 messages of the eleven folds (the mean of the writers), top-1 0.705 → 0.843
-# and fallback accuracy 0.897 → 0.898; held-out w6 0.684 → 0.840. The leads below moved top-1
+# Over the 3,814 messages of 15 writers (the mean of the writers), top-1 0.685 → 0.839 and
+# fallback accuracy 0.886 → 0.914; held-out w6 0.684 → 0.848. The leads below moved top-1
 # by under a point anywhere between 0 and 0.3, fallback accuracy by about one.
 #: The channel's lead (`Ranking.lead`) at which it overrules the matcher's answer, or answers
 #: a topic the matcher only hesitated on without naming it ...

@@ -17,9 +17,14 @@ nothing. The phrase rules read the whole of it.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from functools import lru_cache
 from itertools import pairwise
 from typing import Final
+
+from bot.language.contacts import replace_contacts
+from bot.language.normalize import fold
+from bot.learning.bayes import idf_of
 
 #: How much of a long folded message the models read: its start, and its end (a farewell or
 #: a plan often closes a long story).
@@ -79,3 +84,21 @@ def features(folded: str) -> Counter[str]:
     found += ["w:" + s for s in stems]
     found += [f"b:{a}_{b}" for a, b in pairwise(stems)]
     return Counter(found)
+
+
+def read(text: str) -> str:
+    """What a model reads of a message: its fold, without links, e-mails, @handles and phone
+    numbers."""
+    return fold(replace_contacts(text))
+
+
+def table(folded: Sequence[str]) -> tuple[dict[str, float], list[Counter[str]]]:
+    """The idf of the features kept (`bayes.idf_of`), and each text's kept features.
+
+    Two passes: which features are kept, then each text's kept features, each string held
+    once. Held all at once, 9,500 examples' own n-gram strings were most of training's memory
+    (peak 376 MB)."""
+    idf = idf_of(features(text) for text in folded)
+    same = {f: f for f in idf}
+    return idf, [Counter({same[f]: n for f, n in features(text).items() if f in same})
+                 for text in folded]

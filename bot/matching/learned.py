@@ -18,16 +18,12 @@ process of its own when the knowledge loads and again on a reload, while the pre
 from __future__ import annotations
 
 import logging
-import sys
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
-from bot.language.contacts import replace_contacts
-from bot.language.normalize import fold
 from bot.learning import bayes
-from bot.learning.features import features
+from bot.learning.features import features, read, table
 from bot.learning.slot import Learner, ModelSlot
 
 log = logging.getLogger("qoldau.matching")
@@ -74,13 +70,7 @@ class TopicModel:
         """Train on examples (each example counts once; a topic's many examples make it
         no more likely a priori, as Complement Naive Bayes scores against the rest)."""
         classes = sorted({e.topic for e in examples})
-        folded = [_read(e.text) for e in examples]
-        # Two passes, as the safety net does: which features are kept, then each example's
-        # kept features, each string once.
-        idf = bayes.idf_of(features(text) for text in folded)
-        same = {sys.intern(f): f for f in idf}
-        docs = [Counter({same[f]: n for f, n in features(text).items() if f in same})
-                for text in folded]
+        _, docs = table([read(e.text) for e in examples])
         dense = bayes.train(classes, docs, [classes.index(e.topic) for e in examples])
         return cls(bayes.SparseModel.of(dense), len(examples), frozenset(classes))
 
@@ -91,19 +81,13 @@ class TopicModel:
 
     def rank(self, text: str, keep: int = 4) -> Ranking | None:
         """The `keep` best classes for a message (None when it has no known feature)."""
-        found = features(_read(text))
+        found = features(read(text))
         if not found or not any(f in self.model.rows for f in found):
             return None
         scores = self.model.scores(found)
         order = sorted(range(len(scores)), key=lambda i: (-scores[i], self.classes[i]))
         lead = scores[order[0]] - scores[order[1]] if len(order) > 1 else 0.0
         return Ranking(tuple(self.classes[i] for i in order[:keep]), lead, self.known)
-
-
-def _read(text: str) -> str:
-    """What the channel reads of a message: its fold, without links, e-mails, @handles and
-    phone numbers."""
-    return fold(replace_contacts(text))
 
 
 def _probe(model: TopicModel) -> None:

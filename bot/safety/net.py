@@ -27,11 +27,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final, Literal
 
-from bot.language.contacts import replace_contacts
-from bot.language.normalize import fold
 from bot.learning import bayes
 from bot.learning.calibration import fold_of, threshold
-from bot.learning.features import features
+from bot.learning.features import features, read, table
 from bot.learning.slot import Learner, ModelSlot
 
 Tier = Literal["crisis", "check", "none"]
@@ -92,15 +90,9 @@ class SafetyNet:
     @classmethod
     def train(cls, examples: Sequence[Example]) -> SafetyNet:
         """Train on examples; the thresholds from folds trained without each writer."""
-        folded = [_read(e.text) for e in examples]
+        folded = [read(e.text) for e in examples]
         labels = [TIERS.index(e.tier) for e in examples]
-        # Two passes: which features are kept, then each example's kept features, each string
-        # once. Held all at once, 9,500 examples' own n-gram strings were most of training's
-        # memory (peak 376 MB).
-        idf = bayes.idf_of(features(text) for text in folded)
-        same = {f: f for f in idf}
-        docs = [Counter({same[f]: n for f, n in features(text).items() if f in same})
-                for text in folded]
+        idf, docs = table(folded)
         writers = sorted({e.writer for e in examples if e.writer})
         folds = [fold_of(f, e.writer, writers) for f, e in zip(folded, examples, strict=True)]
 
@@ -142,7 +134,7 @@ class SafetyNet:
 
     def judge(self, text: str) -> Verdict:
         """The tier, form and speaker the net sees in a message."""
-        found = features(_read(text))
+        found = features(read(text))
         if not found:
             return Verdict("none", 0.0, 0.0, None, 0.0, None)
         scores = self.tiers.scores(found)
@@ -153,12 +145,6 @@ class SafetyNet:
         speaker, by = self.speakers.best(found) if self.speakers else (None, 0.0)
         return Verdict(tier, crisis - self.crisis_at, risk - self.check_at, form, lead,
                        speaker, by)
-
-
-def _read(text: str) -> str:
-    """What the net reads of a message: its fold, without links, e-mails, @handles and phone
-    numbers."""
-    return fold(replace_contacts(text))
 
 
 def _scaled(vector: bayes.Vector, weight: float) -> bayes.Vector:

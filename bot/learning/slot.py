@@ -69,6 +69,11 @@ def train_apart(train: Callable[[Sequence[E]], M], examples: Sequence[E],
     return model
 
 
+#: One training at a time, whatever the model: at start the safety net and the topic channel
+#: would otherwise take both cores of a small machine while the bot answers its first people.
+_ONE_AT_A_TIME: Final = threading.Lock()
+
+
 class _Trained(Generic[M]):
     """Models already trained in this process, by their examples: two slots of the same
     examples train once, one after the other, never side by side."""
@@ -77,7 +82,7 @@ class _Trained(Generic[M]):
         self._keep = keep
         self._models: dict[tuple[Hashable, ...], M] = {}
         self._lock = threading.Lock()
-        self._training = threading.Lock()
+        self._training = _ONE_AT_A_TIME
 
     def get(self, examples: tuple[Hashable, ...]) -> M | None:
         with self._lock:

@@ -185,8 +185,14 @@ async def test_sigterm_mid_reload_ends_the_process(tg: WebhookTelegram, tmp_path
     env["KNOWLEDGE_DIR"] = str(knowledge)
     bot = await start_bot(env, tmp_path)
     assert bot.stderr is not None
-    # Polling, with the watcher on: the commands are published just before it starts.
-    await tg.wait_for("getUpdates", timeout=20)
+    # Polling, with the watcher on: the commands are published just before it starts. The
+    # first getUpdates is a long poll, answered only when it times out: wait for it to be made.
+    for _ in range(400):
+        if any(call.method == "getUpdates" for call in tg.calls):
+            break
+        await asyncio.sleep(0.05)
+    else:
+        raise AssertionError("the bot never polled")
     # Valid YAML, within the size limit, that takes seconds to parse (then is refused).
     (knowledge / "slow.yaml").write_text(
         "section: selfhelp\ntopics: []\nnotes: [" + "a," * 90_000 + "]\n", encoding="utf-8")

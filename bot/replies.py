@@ -20,7 +20,7 @@ from bot.knowledge.markup import escape, to_plain
 from bot.language import LANGS, Lang
 from bot.language.detect import detect
 from bot.language.normalize import clean, fold, has_letters_or_digits
-from bot.matching import Match, also_about, fuse, match
+from bot.matching import Match, also_about, fuse, heeds_channel, match
 from bot.matching.learned import ranking
 from bot.reach import REACH_TOPICS, reach_rows
 from bot.reply_types import (
@@ -81,7 +81,9 @@ def answer(kb: KnowledgeBase, text: str, chosen: Lang | None = None,
     _ = translator(lang)
     # The safety layer judged with the matcher's own reading (it is calibrated on it); the
     # topic is chosen with the learned channel too.
-    found = fuse(found, ranking(kb.learned, cleaned), len(fold(cleaned).split()))
+    words = len(fold(cleaned).split())
+    if heeds_channel(found, words):
+        found = fuse(found, ranking(kb.learned, cleaned), words)
     # A question for information about a crisis subject is answered by the worried
     # adult's topic (`safety_reply` let it through: it says nothing has happened).
     found = for_information(kb, found)

@@ -148,15 +148,21 @@ LEARNED_LEAD = 0.1
 FALLBACK_LEAD = 0.3
 
 
+def heeds_channel(found: Match, words: int) -> bool:
+    """Whether the learned channel has a say on a message of this many words that the
+    matcher reads as `found` (when not, it need not even be asked)."""
+    return words > SHORT_WORDS and not (
+        found.kind == "answer" and found.score >= CERTAIN_SCORE)  # a near-copy of an example
+
+
 def fuse(found: Match, ranking: Ranking | None, words: int) -> Match:
     """The decision of the fuzzy matcher (`found`) and the learned channel together, for a
     message of this many words."""
-    if ranking is None or words <= SHORT_WORDS:
+    if ranking is None or not heeds_channel(found, words):
         return found
     best, lead = ranking.best, ranking.lead
     if found.kind == "answer":
         if (found.topic == best or found.topic not in ranking.known
-                or found.score >= CERTAIN_SCORE  # a near-copy of one of its examples
                 or lead < (FALLBACK_LEAD if best == NONE else LEARNED_LEAD)):
             return found
         return _fallback(found) if best == NONE else _answered(found, best)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -906,9 +906,13 @@ def load(directory: str | Path, budget: LoadBudget | None = None) -> KnowledgeBa
         if _FAST_LOADER is not None:
             kb, problems = _build(root, files, budget, fast=True)
         if kb is None:
-            # Read again with PyYAML's own parser, whose marks place every problem exactly.
+            # Read again with PyYAML's own parser, whose marks place every problem exactly:
+            # the files the problems are in (all of them without the fast parser). The
+            # writers' batches alone take it 15 s, which a moderator must not wait for.
             budget.values = 0
-            kb, problems = _build(root, files, budget, fast=False)
+            named = {p.path for p in problems}
+            slow = [f for f in files if _shown(f) in named] if _FAST_LOADER is not None else files
+            kb, problems = _build(root, files, budget, fast=False, slow=slow)
     except OverBudget as exc:
         # One problem says it all: whatever the other files hold, this load is refused.
         shown, line, column = exc.where or (_shown(root), 1, 1)
@@ -918,13 +922,14 @@ def load(directory: str | Path, budget: LoadBudget | None = None) -> KnowledgeBa
     return kb
 
 
-def _build(root: Path, files: list[Path], budget: LoadBudget, fast: bool
-           ) -> tuple[KnowledgeBase | None, list[Problem]]:
-    """Parse every file and build the snapshot, or return the problems found."""
+def _build(root: Path, files: list[Path], budget: LoadBudget, fast: bool,
+           slow: Sequence[Path] = ()) -> tuple[KnowledgeBase | None, list[Problem]]:
+    """Parse every file (the `slow` ones with PyYAML's own parser whatever `fast` says) and
+    build the snapshot, or return the problems found."""
     builder = _Builder(_shown(root))
     for path in files:
         budget.check()
-        doc, problems = _parse(path, _shown(path), budget, fast)
+        doc, problems = _parse(path, _shown(path), budget, fast or path not in slow)
         builder.problems += problems
         if doc is not None:
             builder.add(doc)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Set
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -904,15 +904,14 @@ def load(directory: str | Path, budget: LoadBudget | None = None) -> KnowledgeBa
         kb: KnowledgeBase | None = None
         problems: list[Problem] = []
         if _FAST_LOADER is not None:
-            kb, problems = _build(root, files, budget, fast=True)
+            kb, problems = _build(root, files, budget)
         if kb is None:
             # Read again with PyYAML's own parser, whose marks place every problem exactly:
-            # the files the problems are in (all of them without the fast parser). The
+            # the files the problems are in (without the fast parser, all are read so). The
             # writers' batches alone take it 15 s, which a moderator must not wait for.
             budget.values = 0
             named = {p.path for p in problems}
-            slow = [f for f in files if _shown(f) in named] if _FAST_LOADER is not None else files
-            kb, problems = _build(root, files, budget, fast=False, slow=slow)
+            kb, problems = _build(root, files, budget, {f for f in files if _shown(f) in named})
     except OverBudget as exc:
         # One problem says it all: whatever the other files hold, this load is refused.
         shown, line, column = exc.where or (_shown(root), 1, 1)
@@ -922,14 +921,14 @@ def load(directory: str | Path, budget: LoadBudget | None = None) -> KnowledgeBa
     return kb
 
 
-def _build(root: Path, files: list[Path], budget: LoadBudget, fast: bool,
-           slow: Sequence[Path] = ()) -> tuple[KnowledgeBase | None, list[Problem]]:
-    """Parse every file (the `slow` ones with PyYAML's own parser whatever `fast` says) and
-    build the snapshot, or return the problems found."""
+def _build(root: Path, files: list[Path], budget: LoadBudget, slow: Set[Path] = frozenset()
+           ) -> tuple[KnowledgeBase | None, list[Problem]]:
+    """Parse every file (the fast parser where there is one, PyYAML's own for the `slow`
+    ones) and build the snapshot, or return the problems found."""
     builder = _Builder(_shown(root))
     for path in files:
         budget.check()
-        doc, problems = _parse(path, _shown(path), budget, fast or path not in slow)
+        doc, problems = _parse(path, _shown(path), budget, fast=path not in slow)
         builder.problems += problems
         if doc is not None:
             builder.add(doc)

@@ -96,6 +96,11 @@ _ABOUT_OTHERS: Final[dict[CrisisForm, CrisisForm]] = {"someone_else": "oneself",
                                                        "someone_hurt": "hurt_now"}
 #: A message of at most this many words tells no more than its one hint.
 BARE_WORDS: Final = 8
+#: The net alone is not believed on a message this short: on one or two words («сегодня»,
+#: "my girlfriend") its score is one word's share of the crisis examples, not a reading. Of
+#: the writers' 33 messages of one or two words, none was labelled a crisis the rules miss
+#: (9 of two words a check, the rest none), and no eval or corpus item is one.
+NET_FEWEST_WORDS: Final = 2
 #: What the safety check's "No, but it's hard" leads to when matching found nothing closer.
 GENTLE_TOPIC: Final = "low-mood"
 #: The topic for someone worried about another person (the safety check's third button).
@@ -146,8 +151,14 @@ def safety_reply(kb: KnowledgeBase, text: str, found: Match) -> SafetyReply | No
         # The net alone, just past its threshold, on a message matching answers with an
         # everyday topic ("my girlfriend broke up with me today"): the answer, no alarm.
         verdict = None
+    words = len(fold(text).split())
+    if verdict is not None and risk.tier == "none" and words <= NET_FEWEST_WORDS and (
+            verdict.tier == "crisis" or words == 1):
+        # The net alone on one or two words: nothing on one word (it is a greeting or a
+        # reply to a button far more often than a disclosure), the direct question on two.
+        verdict = replace(verdict, tier="check" if words > 1 else "none")
     if verdict is not None and verdict.tier == "crisis" and not (
-            risk.tier == "check" and len(fold(text).split()) <= BARE_WORDS):
+            risk.tier == "check" and words <= BARE_WORDS):
         # Words no phrase knows, that the net learned from examples. Not a bare hint («хочу
         # сбежать из дома», "what's the highest bridge in the city"): told no more, the
         # safety check asks what is wrong. Of the writers' messages of 8 words or fewer in

@@ -1,7 +1,8 @@
 """What the bot keeps: the language a person chose (under an anonymous key), anonymous counts,
 the anonymous keys of answers that may still get a vote, the updates under way (sealed, until
-they are handled) and, only when the operator enables it, redacted unanswered questions. Never a
-user or chat id, never readable message text."""
+they are handled), the messages a person asked the bot to send later (a check-in, weekly tips:
+the chat id sealed, only while they are wanted) and, only when the operator enables it, redacted
+unanswered questions. Never a readable user or chat id, never readable message text."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from bot.language import Lang
 
 #: How long an answer's 👍/👎 counts after it was sent.
 VOTE_DAYS = 7
+#: The messages a person may ask for later: a check-in after a hard moment, weekly tips.
+PLANNED_KINDS = ("checkin", "tips")
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,21 @@ class UnansweredRow:
     text: str
 
 
+@dataclass(frozen=True)
+class Planned:
+    """A message a person asked the bot to send later: where to (the chat id sealed, so that a
+    copy of the store alone cannot reach anyone), in which language and register, which one
+    (the kind, and the step of its series) and when (Unix seconds). One per person and kind."""
+
+    user_key: str
+    kind: str
+    sealed_chat: bytes
+    lang: str
+    register: str
+    step: int
+    due: float
+
+
 class Store(Protocol):
     """Everything the bot keeps, behind one small interface (SQLite, or Redis for replicas)."""
 
@@ -67,7 +85,8 @@ class Store(Protocol):
         """Remember a person's language choice."""
 
     def forget(self, user_key: str) -> bool:
-        """Erase everything kept about a person; tell whether there was anything."""
+        """Erase everything kept about a person (language, planned messages); tell whether there
+        was anything."""
 
     def record_reply(self, day: str, topic: str, lang: str, kind: str) -> None:
         """Count one reply (no user, no text)."""
@@ -107,6 +126,23 @@ class Store(Protocol):
 
     def dismissed_themes(self) -> frozenset[str]:
         """The keyed hashes of every dismissed theme."""
+
+    def plan_message(self, planned: Planned) -> None:
+        """Keep a message to send later, replacing the person's earlier one of that kind."""
+
+    def due_messages(self, now: float, limit: int) -> list[tuple[str, str]]:
+        """(user key, kind) of up to `limit` planned messages due by now, the most overdue
+        first."""
+
+    def claim_message(self, user_key: str, kind: str, now: float,
+                      lease_until: float) -> Planned | None:
+        """Take a due message to send it: in one step, move its due time to `lease_until` and
+        return it as it was; None when it is not due (another replica took it, or it is gone).
+        Sent, it is planned again or dropped; a sender that dies leaves it due again at
+        `lease_until`."""
+
+    def drop_message(self, user_key: str, kind: str) -> bool:
+        """Delete a planned message; tell whether there was one."""
 
     def flush(self) -> None:
         """Write what waits in memory to be written (counts), if anything does."""

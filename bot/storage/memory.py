@@ -10,9 +10,10 @@ from __future__ import annotations
 import threading
 from collections import Counter, OrderedDict
 from collections.abc import Iterable
+from dataclasses import replace
 
 from bot.language import Lang
-from bot.storage import CountRow, FeedbackRow, ScoreRow, UnansweredRow
+from bot.storage import CountRow, FeedbackRow, Planned, ScoreRow, UnansweredRow
 
 #: How many update ids, votes and language choices are remembered at most.
 REMEMBERED = 100_000
@@ -31,6 +32,7 @@ class MemoryStore:
         self._unanswered: list[UnansweredRow] = []
         self._votes: OrderedDict[str, str] = OrderedDict()
         self._taken: OrderedDict[int, None] = OrderedDict()
+        self._planned: dict[tuple[str, str], Planned] = {}
 
     @staticmethod
     def _remember(table: OrderedDict[str, str] | OrderedDict[str, Lang]
@@ -55,7 +57,37 @@ class MemoryStore:
     def forget(self, user_key: str) -> bool:
         """Erase everything kept about a person."""
         with self._lock:
-            return self._languages.pop(user_key, None) is not None
+            planned = [key for key in self._planned if key[0] == user_key]
+            for key in planned:
+                del self._planned[key]
+            return self._languages.pop(user_key, None) is not None or bool(planned)
+
+    def plan_message(self, planned: Planned) -> None:
+        """Keep a message to send later, until the process ends."""
+        with self._lock:
+            self._planned[(planned.user_key, planned.kind)] = planned
+
+    def due_messages(self, now: float, limit: int) -> list[tuple[str, str]]:
+        """Planned messages due by now, the most overdue first."""
+        with self._lock:
+            due = sorted((p for p in self._planned.values() if p.due <= now),
+                         key=lambda p: p.due)
+        return [(p.user_key, p.kind) for p in due[:limit]]
+
+    def claim_message(self, user_key: str, kind: str, now: float,
+                      lease_until: float) -> Planned | None:
+        """Take a due message: its due time moves to the lease's end."""
+        with self._lock:
+            planned = self._planned.get((user_key, kind))
+            if planned is None or planned.due > now:
+                return None
+            self._planned[(user_key, kind)] = replace(planned, due=lease_until)
+            return planned
+
+    def drop_message(self, user_key: str, kind: str) -> bool:
+        """Delete a planned message."""
+        with self._lock:
+            return self._planned.pop((user_key, kind), None) is not None
 
     def record_reply(self, day: str, topic: str, lang: str, kind: str) -> None:
         """Count one reply."""

@@ -14,6 +14,8 @@ ratelimit.py.)
     qoldau:unanswered            zset  [id, "day", "lang", "text"] (score YYYYMMDD)
     qoldau:vote:<message key>    string  an answer's one 👍/👎, unused (expires in VOTE_DAYS)
     qoldau:dismissed             hash  keyed hash of a dismissed theme → day
+    qoldau:planned:<kind>:<user key>  hash  sealed chat id (base64), lang, register, step
+    qoldau:planned               zset  "<kind>:<user key>" → due (Unix seconds)
 
 Keys are only ever added: the scores and the dismissed themes came with SQLite's schema 4, and
 a Redis written before simply has none yet (nothing to migrate).
@@ -32,6 +34,7 @@ pool hands each thread its own connection).
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import threading
@@ -49,7 +52,15 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from redis.retry import Retry
 
 from bot.language import Lang, is_lang
-from bot.storage import VOTE_DAYS, CountRow, FeedbackRow, ScoreRow, UnansweredRow
+from bot.storage import (
+    PLANNED_KINDS,
+    VOTE_DAYS,
+    CountRow,
+    FeedbackRow,
+    Planned,
+    ScoreRow,
+    UnansweredRow,
+)
 
 log = logging.getLogger("qoldau.redis")
 
@@ -139,6 +150,24 @@ def async_client(url: str) -> redis.asyncio.Redis:
                                         retry=Retry(NoBackoff(), 1))
 
 
+#: Take a due planned message: move its due time to the lease's end and return its fields (with
+#: the due time it had), in one step, so that of two replicas only one takes it. A message
+#: whose fields are gone (erased meanwhile) is removed from the schedule.
+CLAIM_PLANNED = """
+local due = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if (not due) or tonumber(due) > tonumber(ARGV[2]) then return false end
+local fields = redis.call('HGETALL', KEYS[2])
+if #fields == 0 then
+  redis.call('ZREM', KEYS[1], ARGV[1])
+  return false
+end
+redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
+table.insert(fields, 'due')
+table.insert(fields, due)
+return fields
+"""
+
+
 def day_score(day: str) -> int:
     """A day (YYYY-MM-DD) as a sortable number (YYYYMMDD)."""
     return int(day.replace("-", ""))
@@ -209,7 +238,55 @@ class RedisStore:
 
     def forget(self, user_key: str) -> bool:
         """Erase everything kept about a person; raise StoreUnavailable while Redis is down."""
-        return bool(self._must(lambda: self.client.delete(self._key("lang", user_key))))
+        pipe = self.client.pipeline(transaction=True)
+        pipe.delete(self._key("lang", user_key))
+        for kind in PLANNED_KINDS:
+            pipe.delete(self._key("planned", kind, user_key))
+            pipe.zrem(self._key("planned"), f"{kind}:{user_key}")
+        return any(self._must(pipe.execute))
+
+    # ---- messages to send later -------------------------------------------------------------
+
+    def plan_message(self, planned: Planned) -> None:
+        """Keep a message to send later; raise StoreUnavailable while Redis is down (the person
+        must not be told "I'll write" when nothing was kept)."""
+        if planned.kind not in PLANNED_KINDS:
+            raise ValueError(f"unknown kind of planned message: {planned.kind}")
+        pipe = self.client.pipeline(transaction=True)
+        pipe.hset(self._key("planned", planned.kind, planned.user_key), mapping={
+            "sealed": base64.b64encode(planned.sealed_chat).decode(), "lang": planned.lang,
+            "register": planned.register, "step": planned.step})
+        pipe.zadd(self._key("planned"), {f"{planned.kind}:{planned.user_key}": planned.due})
+        self._must(pipe.execute)
+
+    def due_messages(self, now: float, limit: int) -> list[tuple[str, str]]:
+        """Planned messages due by now, the most overdue first (none while Redis is down)."""
+        members: list[object] = self._try(lambda: list(self.client.zrangebyscore(
+            self._key("planned"), "-inf", now, start=0, num=limit)), [])
+        due = []
+        for member in members:
+            kind, _, key = str(member).partition(":")
+            due.append((key, kind))
+        return due
+
+    def claim_message(self, user_key: str, kind: str, now: float,
+                      lease_until: float) -> Planned | None:
+        """Take a due message, atomically (one replica wins); None while Redis is down."""
+        fields = self._try(lambda: self.client.eval(
+            CLAIM_PLANNED, 2, self._key("planned"), self._key("planned", kind, user_key),
+            f"{kind}:{user_key}", now, lease_until), None)
+        if not fields:
+            return None
+        values = dict(zip(fields[::2], fields[1::2], strict=True))
+        return Planned(user_key, kind, base64.b64decode(values["sealed"]), values["lang"],
+                       values["register"], int(values["step"]), float(values["due"]))
+
+    def drop_message(self, user_key: str, kind: str) -> bool:
+        """Delete a planned message; raise StoreUnavailable while Redis is down."""
+        pipe = self.client.pipeline(transaction=True)
+        pipe.delete(self._key("planned", kind, user_key))
+        pipe.zrem(self._key("planned"), f"{kind}:{user_key}")
+        return any(self._must(pipe.execute))
 
     # ---- anonymous counts -------------------------------------------------------------------
 

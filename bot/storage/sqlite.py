@@ -1,5 +1,5 @@
 """The SQLite store: language choices, anonymous counts, votes still open, updates under way,
-and opt-in redacted questions."""
+messages a person asked for later (a check-in, weekly tips) and opt-in redacted questions."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from bot.language import Lang, is_lang
-from bot.storage import VOTE_DAYS, CountRow, FeedbackRow, ScoreRow, UnansweredRow
+from bot.storage import VOTE_DAYS, CountRow, FeedbackRow, Planned, ScoreRow, UnansweredRow
 from bot.storage.keys import private_dir
 
 #: Each step upgrades the schema by one version; the database records the version it has.
@@ -71,6 +71,20 @@ MIGRATIONS: tuple[str, ...] = (
         key TEXT PRIMARY KEY,        -- HMAC of the folded redacted question, never the text
         day TEXT NOT NULL
     );
+    """,
+    # Version 5: messages a person asked the bot to send later, kept only while wanted.
+    """
+    CREATE TABLE planned (
+        user_key    TEXT NOT NULL,   -- HMAC of the Telegram user id, never the id itself
+        kind        TEXT NOT NULL,   -- 'checkin' or 'tips'
+        sealed_chat BLOB NOT NULL,   -- the chat id, encrypted with a key derived from the secret
+        lang        TEXT NOT NULL,
+        register    TEXT NOT NULL,
+        step        INTEGER NOT NULL,
+        due         REAL NOT NULL,   -- Unix seconds
+        PRIMARY KEY (user_key, kind)
+    );
+    CREATE INDEX planned_due ON planned (due);
     """,
 )
 #: The database's file name in DATA_DIR.
@@ -161,10 +175,11 @@ class SQLiteStore:
         """Erase everything kept about a person, from the write-ahead log too."""
         with self._lock:
             cursor = self._db.execute("DELETE FROM languages WHERE user_key = ?", (user_key,))
+            planned = self._db.execute("DELETE FROM planned WHERE user_key = ?", (user_key,))
             # The WAL still holds the page as it was until a checkpoint copies the zeroed page
             # into the database; TRUNCATE then empties the WAL file.
             self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        return cursor.rowcount > 0
+        return cursor.rowcount > 0 or planned.rowcount > 0
 
     def record_reply(self, day: str, topic: str, lang: str, kind: str) -> None:
         """Count one reply (no user, no text), written within `COUNTS_EVERY_S`."""
@@ -302,6 +317,55 @@ class SQLiteStore:
         oldest_vote = (date.fromisoformat(today) - timedelta(days=VOTE_DAYS)).isoformat()
         self._db.execute("DELETE FROM votes WHERE day < ?", (oldest_vote,))
         self._db.execute("DELETE FROM taken WHERE at < ?", (int(time.time()) - TAKEN_KEEP_S,))
+
+    # ---- messages to send later -------------------------------------------------------------
+
+    def plan_message(self, planned: Planned) -> None:
+        """Keep a message to send later, replacing the person's earlier one of that kind."""
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO planned (user_key, kind, sealed_chat, lang, register, step, due) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(user_key, kind) DO UPDATE SET "
+                "sealed_chat = excluded.sealed_chat, lang = excluded.lang, "
+                "register = excluded.register, step = excluded.step, due = excluded.due",
+                (planned.user_key, planned.kind, planned.sealed_chat, planned.lang,
+                 planned.register, planned.step, planned.due))
+
+    def due_messages(self, now: float, limit: int) -> list[tuple[str, str]]:
+        """Planned messages due by now, the most overdue first."""
+        with self._lock:
+            rows = self._db.execute("SELECT user_key, kind FROM planned WHERE due <= ? "
+                                    "ORDER BY due LIMIT ?", (now, limit)).fetchall()
+        return [(str(key), str(kind)) for key, kind in rows]
+
+    def claim_message(self, user_key: str, kind: str, now: float,
+                      lease_until: float) -> Planned | None:
+        """Take a due message: its due time moves to the lease's end, in one transaction."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                row = self._db.execute(
+                    "SELECT sealed_chat, lang, register, step, due FROM planned "
+                    "WHERE user_key = ? AND kind = ? AND due <= ?",
+                    (user_key, kind, now)).fetchone()
+                if row is not None:
+                    self._db.execute("UPDATE planned SET due = ? WHERE user_key = ? AND kind = ?",
+                                     (lease_until, user_key, kind))
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+        if row is None:
+            return None
+        sealed, lang, register, step, due = row
+        return Planned(user_key, kind, bytes(sealed), lang, register, int(step), float(due))
+
+    def drop_message(self, user_key: str, kind: str) -> bool:
+        """Delete a planned message."""
+        with self._lock:
+            cursor = self._db.execute("DELETE FROM planned WHERE user_key = ? AND kind = ?",
+                                      (user_key, kind))
+        return cursor.rowcount > 0
 
     # ---- updates under way (UpdateJournal) --------------------------------------------------
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.storage import Planned
 from bot.storage.sqlite import COUNTS_EVERY_S, MIGRATIONS, SQLiteStore
 
 
@@ -21,21 +22,23 @@ def _database_at_version(path: Path, version: int) -> None:
     db.close()
 
 
-def test_a_version_2_database_gains_scores_and_dismissals_and_keeps_its_rows(
+def test_a_version_2_database_gains_scores_dismissals_and_plans_and_keeps_its_rows(
         tmp_path: Path) -> None:
     path = tmp_path / "qoldau.sqlite3"
     _database_at_version(path, 2)
     store = SQLiteStore(path)
-    assert store.schema_version == len(MIGRATIONS) == 4
+    assert store.schema_version == len(MIGRATIONS) == 5
     assert [(r.topic, r.n) for r in store.counts("2025-01-01")] == [("grief", 4)]
     assert [r.text for r in store.unanswered("2025-01-01")] == ["как быть"]
     store.record_score("2025-03-01", "answer", 8)
     store.dismiss_themes("2025-03-01", ["ab12"])
+    store.plan_message(Planned("k" * 32, "tips", b"sealed", "ru", "adult", 0, 100.0))
     store.close()
 
     reopened = SQLiteStore(path)  # a second start migrates nothing and loses nothing
     assert [(r.kind, r.bucket, r.n) for r in reopened.scores("2025-01-01")] == [("answer", 8, 1)]
     assert reopened.dismissed_themes() == {"ab12"}
+    assert reopened.due_messages(100.0, 10) == [("k" * 32, "tips")]
     reopened.close()
 
 

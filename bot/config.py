@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from bot.followup.schedule import Delays, parse_delays
 from bot.language import LANGS, Lang, is_lang
 from bot.storage.keys import MIN_SECRET_BYTES
 
@@ -61,6 +62,9 @@ class Settings:
     #: Keep the fallback's question, redacted and without any user id (off unless enabled).
     store_unanswered: bool = False
     unanswered_retention_days: int = 30
+    #: Offer a check-in after a hard moment (kept only once the person taps a time).
+    follow_ups: bool = True
+    followup_delays: Delays = field(default_factory=Delays)
     # Webhook mode (`qoldau run --webhook`) and replicas sharing one Redis (see README: Deployment).
     webhook_url: str | None = None
     webhook_secret: Secret | None = None
@@ -142,6 +146,13 @@ def load_settings(environ: Mapping[str, str] | None = None,
     store_unanswered = (get("STORE_UNANSWERED") or "false").lower()
     if store_unanswered not in ("true", "false", "1", "0", "yes", "no"):
         raise SettingsError("STORE_UNANSWERED must be true or false")
+    follow_ups = (get("FOLLOW_UPS") or "true").lower()
+    if follow_ups not in (*_TRUE, *_FALSE):
+        raise SettingsError("FOLLOW_UPS must be true or false")
+    try:
+        delays = parse_delays(get("FOLLOWUP_DELAYS") or "")
+    except ValueError as exc:
+        raise SettingsError(f"FOLLOWUP_DELAYS: {exc}") from None
     retention = get("UNANSWERED_RETENTION_DAYS") or "30"
     if not retention.isdigit() or not 1 <= int(retention) <= 3650:
         raise SettingsError("UNANSWERED_RETENTION_DAYS must be a number of days from 1 to 3650")
@@ -156,6 +167,8 @@ def load_settings(environ: Mapping[str, str] | None = None,
         user_key_secret=Secret(secret) if secret else None,
         store_unanswered=store_unanswered in ("true", "1", "yes"),
         unanswered_retention_days=int(retention),
+        follow_ups=follow_ups in _TRUE,
+        followup_delays=delays,
         **_deployment_settings(get),
     )
 

@@ -205,7 +205,8 @@ def crisis_reply(kb: KnowledgeBase, lang: Lang, form: CrisisForm = "oneself",
     rows = tuple((_topic_button(kb, t, lang),) for t in offered)
     return Reply("crisis", lang, reply.text(lang, register),
                  (*rows, *safety_rows(kb, lang), (_menu_button(_),)),
-                 topic or (reply.buttons[0] if reply.buttons else None), 1.0)
+                 topic or (reply.buttons[0] if reply.buttons else None), 1.0,
+                 register=register, checkin=True)
 
 
 def topic_reply(kb: KnowledgeBase, topic_id: str, lang: Lang, back: str | None = None) -> Reply:
@@ -220,8 +221,11 @@ def topic_reply(kb: KnowledgeBase, topic_id: str, lang: Lang, back: str | None =
     rows = [tuple(related[i:i + 2]) for i in range(0, len(related), 2)]
     rows += topic_extra_rows(kb, topic_id, lang)
     if back is None:
+        # The answer for the worried (the safety check's "I'm worried about someone"): an
+        # adult's hard moment, where a check-in may be offered.
+        worried = topic_id == WORRIED_TOPIC
         return Reply("answer", lang, topic.texts[lang].answer, (*rows, (_menu_button(_),)),
-                     topic_id)
+                     topic_id, register="adult" if worried else "teen", checkin=worried)
     return Reply("menu", lang, topic.texts[lang].answer,
                  (*rows, (Button("« " + _("Back"), back), _menu_button(_))), topic_id)
 

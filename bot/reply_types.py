@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from bot.knowledge.base import Register
 from bot.language import Lang
 from bot.matching.index import Candidate
 
@@ -53,6 +54,11 @@ class Reply:
     candidates: tuple[Candidate, ...] = field(default=())
     #: Other topics the message touches, offered beside the answer.
     also: tuple[str, ...] = ()
+    #: Whom a check-in offered under it speaks to: a teenager (сен, ты) or an adult (сіз, вы).
+    register: Register = "teen"
+    #: A hard moment (the crisis reply, calm-now finished, the answer for the worried): where
+    #: a channel that can come back later may offer a check-in (bot/followup).
+    checkin: bool = False
 
     def leads_to(self, topic_id: str) -> bool:
         """Whether the reply takes the person to the topic: answers it, starts its flow (the

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from bot.flows import FLOW_PREFIX
+from bot.flows import CALM_NOW, FLOW_PREFIX
 from bot.flows.plan import plan_offer
 from bot.i18n import translator
 from bot.knowledge.base import Flow, KnowledgeBase
@@ -65,7 +65,9 @@ def _done(flow: Flow, lang: Lang) -> Reply:
     _ = translator(lang)
     rows = ((Button(_("Start again"), flow_action(flow.id)), Button("☰ " + _("Menu"), MENU)),
             (Button(_("I still feel bad"), CRISIS),))
-    return Reply("menu", lang, flow.done[lang].strip(), rows, flow.id)
+    # Calm-now finished: a hard moment, after which a check-in may be offered.
+    return Reply("menu", lang, flow.done[lang].strip(), rows, flow.id,
+                 checkin=flow.id == CALM_NOW)
 
 
 def _stopped(flow: Flow, lang: Lang) -> Reply:

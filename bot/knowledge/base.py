@@ -8,7 +8,7 @@ from datetime import date
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Literal
 
-from bot.knowledge.model import Cost, FlowKind, Section
+from bot.knowledge.model import AgeGroup, Cost, FlowKind, Section
 from bot.knowledge.topic import Location, Topic
 from bot.language import Lang
 
@@ -101,6 +101,40 @@ class CrisisReply:
         return self.forms["oneself"].buttons
 
 
+#: The names of the check-ins' texts and buttons (follow-up.yaml).
+FollowUpText = Literal["offer", "accepted_soon", "accepted_evening", "declined", "checkin",
+                       "better", "series_on", "series_done", "hard", "stopped"]
+FollowUpLabel = Literal["soon", "evening", "decline", "better", "hard", "stop", "more",
+                        "no_more"]
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """What the bot says when it offers, sends and ends a check-in."""
+
+    texts: Mapping[FollowUpText, Mapping[Register, Mapping[Lang, str]]]
+    labels: Mapping[FollowUpLabel, Mapping[Lang, str]]
+
+    def text(self, name: FollowUpText, lang: Lang, register: Register) -> str:
+        """A text in a language, to a teenager or to an adult."""
+        return self.texts[name][register][lang]
+
+    def label(self, name: FollowUpLabel, lang: Lang) -> str:
+        """A button's label in a language."""
+        return self.labels[name][lang]
+
+
+@dataclass(frozen=True)
+class Tip:
+    """A weekly tip for parents of children of an age, with its title, per language."""
+
+    id: str
+    age: AgeGroup
+    titles: Mapping[Lang, str]
+    texts: Mapping[Lang, str]
+    sources: tuple[str, ...]
+
+
 @dataclass(frozen=True)
 class KnowledgeBase:
     """An immutable snapshot of the knowledge files; a reload builds a new one."""
@@ -121,6 +155,14 @@ class KnowledgeBase:
     safety: NetSlot | None = None
     #: The learned topic channel, trained from the topics and the writers' topic examples.
     learned: TopicSlot | None = None
+    #: Check-ins after a hard moment (follow-up.yaml); None: the bot offers none.
+    follow_up: FollowUp | None = None
+    #: Weekly tips for parents (tips.yaml), in the order they are sent; empty: no /tips.
+    tips: tuple[Tip, ...] = ()
+
+    def tips_for(self, age: AgeGroup) -> tuple[Tip, ...]:
+        """The tips for parents of children of an age, in order."""
+        return tuple(tip for tip in self.tips if tip.age == age)
 
     def train_models(self) -> None:
         """Train the learned models now, where they are not trained yet (tests, benches)."""

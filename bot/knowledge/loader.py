@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, overload
+from typing import TYPE_CHECKING, Any, get_args, overload
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -32,9 +32,14 @@ from bot.knowledge.base import (
     FirstMessages,
     Flow,
     FlowStep,
+    FollowUp,
+    FollowUpLabel,
+    FollowUpText,
     Hotline,
     KnowledgeBase,
+    Register,
     SafetyCheck,
+    Tip,
 )
 from bot.knowledge.hotlines import fill
 from bot.knowledge.model import (
@@ -42,12 +47,15 @@ from bot.knowledge.model import (
     CrisisModel,
     FlowModel,
     FlowsFileModel,
+    FollowUpFileModel,
+    FollowUpModel,
     HotlineModel,
     HotlinesFileModel,
     LocalizedModel,
     OutOfScopeFileModel,
     OutOfScopeModel,
     SafetyExamplesFileModel,
+    TipsFileModel,
     TopicExamplesFileModel,
     TopicFileModel,
     TopicModel,
@@ -397,6 +405,10 @@ def _model_for(doc: _Document) -> type[BaseModel] | None:
         return SafetyExamplesFileModel
     if "topic_examples" in doc.data:
         return TopicExamplesFileModel
+    if "follow_up" in doc.data:
+        return FollowUpFileModel
+    if "tips" in doc.data:
+        return TipsFileModel
     return TopicFileModel
 
 
@@ -450,6 +462,8 @@ class _Builder:
         self.flows: list[tuple[_Document, FlowsFileModel]] = []
         self.safety_examples: list[SafetyExamplesFileModel] = []
         self.topic_examples: list[tuple[_Document, TopicExamplesFileModel]] = []
+        self.follow_ups: list[tuple[_Document, FollowUpModel]] = []
+        self.tip_files: list[tuple[_Document, TipsFileModel]] = []
         # Ids of topics in files that failed validation: they exist, with problems already
         # reported, so a reference to them is not a second problem.
         self.unchecked_ids: set[str] = set()
@@ -496,6 +510,10 @@ class _Builder:
             self.safety_examples.append(parsed)
         elif isinstance(parsed, TopicExamplesFileModel):
             self.topic_examples.append((doc, parsed))
+        elif isinstance(parsed, FollowUpFileModel):
+            self.follow_ups.append((doc, parsed.follow_up))
+        elif isinstance(parsed, TipsFileModel):
+            self.tip_files.append((doc, parsed))
 
     def build(self) -> KnowledgeBase | None:
         lines = self._hotlines()
@@ -505,6 +523,7 @@ class _Builder:
         out_of_scope = self._out_of_scope()
         flows, first_messages = self._flows(lines, topics)
         learned = self._topic_training(topics, out_of_scope)
+        follow_up, tips = self._follow_up(), self._tips()
         if self.problems or crisis is None:
             return None
         # Imported here: matching depends on the knowledge types, not the other way round.
@@ -527,6 +546,8 @@ class _Builder:
             first_messages=first_messages,
             safety=net_slot(self._safety_training(frozen, out_of_scope)),
             learned=topic_slot(learned),
+            follow_up=follow_up,
+            tips=tips,
         )
 
     def _topic_training(self, topics: Mapping[str, Topic],
@@ -841,6 +862,45 @@ class _Builder:
         return FirstMessages(block.line, tuple(
             MappingProxyType({lang: getattr(message, lang) for lang in LANGS})
             for message in block.messages))
+
+
+    def _follow_up(self) -> FollowUp | None:
+        """The check-ins' texts, from the one file that holds them."""
+        if not self.follow_ups:
+            return None
+        for doc, _ in self.follow_ups[1:]:
+            self.problems.append(doc.problem(("follow_up",), "a second 'follow_up' block; "
+                                             f"keep the one in {self.follow_ups[0][0].path}",
+                                             key=True))
+        model = self.follow_ups[0][1]
+        texts = {name: MappingProxyType({
+                     register: _localized(getattr(getattr(model.texts, name), register))
+                     for register in get_args(Register)})
+                 for name in get_args(FollowUpText)}
+        labels = {name: _localized(getattr(model.labels, name))
+                  for name in get_args(FollowUpLabel)}
+        return FollowUp(MappingProxyType(texts), MappingProxyType(labels))
+
+    def _tips(self) -> tuple[Tip, ...]:
+        """The weekly tips in the order of their files and lines; an id written twice is a
+        problem (a subscriber's place in the series is kept by id)."""
+        tips: list[Tip] = []
+        seen: dict[str, str] = {}
+        for doc, model in self.tip_files:
+            for i, tip in enumerate(model.tips):
+                if tip.id in seen:
+                    self.problems.append(doc.problem(("tips", i, "id"), f"the id '{tip.id}' is "
+                                                     f"already used in {seen[tip.id]}; give "
+                                                     "this tip another"))
+                    continue
+                seen[tip.id] = doc.path
+                tips.append(Tip(tip.id, tip.age,
+                                MappingProxyType({lang: getattr(tip, lang).title
+                                                  for lang in LANGS}),
+                                MappingProxyType({lang: getattr(tip, lang).text
+                                                  for lang in LANGS}),
+                                tuple(tip.sources)))
+        return tuple(tips)
 
 
 @overload

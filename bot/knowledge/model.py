@@ -170,6 +170,14 @@ Label = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TITLE,
                                          strip_whitespace=True)]
 
 
+class ButtonLabelModel(_Strict):
+    """A button's label in each language (at most 40 characters)."""
+
+    kk: Label
+    ru: Label
+    en: Label
+
+
 class SafetyCheckTextModel(_Strict):
     """The safety check in one language: the question and its three buttons."""
 
@@ -365,5 +373,88 @@ class FlowsFileModel(_Strict):
     first_messages: FirstMessagesModel | None = None
 
 
+class RegisterTextModel(_Strict):
+    """A text of the check-ins, to a teenager (сен, ты) and to an adult (сіз, вы)."""
+
+    teen: LocalizedModel = Field(description="To a teenager: Kazakh сен, Russian ты.")
+    adult: LocalizedModel = Field(description="To an adult: Kazakh сіз, Russian вы.")
+
+
+class FollowUpTextsModel(_Strict):
+    """What the bot says when it offers, sends and ends a check-in (Telegram HTML)."""
+
+    offer: RegisterTextModel = Field(description="The line under a crisis reply, the safety "
+                                     "check or calm-now: may I check on you later?")
+    accepted_soon: RegisterTextModel = Field(description="After 'In an hour'.")
+    accepted_evening: RegisterTextModel = Field(description="After 'Tomorrow evening'.")
+    declined: RegisterTextModel = Field(description="After 'No, thanks'.")
+    checkin: RegisterTextModel = Field(description=(
+        "The check-in itself. Its first line shows on a lock screen: keep it neutral, nothing "
+        "about a crisis."))
+    better: RegisterTextModel = Field(description="After 'Better': offers a few more check-ins.")
+    series_on: RegisterTextModel = Field(description="After yes to more check-ins.")
+    series_done: RegisterTextModel = Field(description="The last check-in's answer 'Better'.")
+    hard: RegisterTextModel = Field(description="After 'Still hard', before the crisis reply.")
+    stopped: RegisterTextModel = Field(description="After 'Stop': nothing more, all erased.")
+
+
+class FollowUpLabelsModel(_Strict):
+    """The check-ins' buttons (the interface: сіз, вы)."""
+
+    soon: ButtonLabelModel = Field(description="In an hour.")
+    evening: ButtonLabelModel = Field(description="Tomorrow evening.")
+    decline: ButtonLabelModel = Field(description="No, thanks.")
+    better: ButtonLabelModel = Field(description="Better.")
+    hard: ButtonLabelModel = Field(description="Still hard.")
+    stop: ButtonLabelModel = Field(description="Stop.")
+    more: ButtonLabelModel = Field(description="Yes to a few more check-ins.")
+    no_more: ButtonLabelModel = Field(description="No to more check-ins.")
+
+
+class FollowUpModel(_Strict):
+    """Check-ins after a hard moment, with the person's consent."""
+
+    texts: FollowUpTextsModel
+    labels: FollowUpLabelsModel
+
+
+class FollowUpFileModel(_Strict):
+    """The file of the check-ins' texts (follow-up.yaml)."""
+
+    follow_up: FollowUpModel
+
+
+#: The children's ages a parent's weekly tips are chosen for.
+AgeGroup = Literal["0-5", "6-12", "13-18"]
+TipTitle = Annotated[str, StringConstraints(min_length=1, max_length=60, strip_whitespace=True)]
+TipText = Annotated[str, StringConstraints(min_length=1, max_length=600, strip_whitespace=True)]
+
+
+class TipTextModel(_Strict):
+    """A tip in one language."""
+
+    title: TipTitle = Field(description="A short title, in bold above the tip (at most 60).")
+    text: TipText = Field(description="The tip: one thing to do this week and why, addressed "
+                          "to a parent (сіз, вы), at most 600 characters.")
+
+
+class TipModel(_Strict):
+    """One weekly tip for parents of children of an age."""
+
+    id: TopicId = Field(description="Unique id: lower-case letters, digits and dashes.")
+    age: AgeGroup = Field(description="The children's age group: 0-5, 6-12 or 13-18.")
+    sources: list[NonEmpty] = Field(min_length=1, description="Public URLs of the advice.")
+    kk: TipTextModel
+    ru: TipTextModel
+    en: TipTextModel
+
+
+class TipsFileModel(_Strict):
+    """The weekly tips for parents (tips.yaml), sent in the order they are written."""
+
+    tips: list[TipModel] = Field(min_length=1)
+
+
 KnowledgeFileModel = (TopicFileModel | HotlinesFileModel | CrisisFileModel | OutOfScopeFileModel
-                      | FlowsFileModel | SafetyExamplesFileModel | TopicExamplesFileModel)
+                      | FlowsFileModel | SafetyExamplesFileModel | TopicExamplesFileModel
+                      | FollowUpFileModel | TipsFileModel)

@@ -28,7 +28,6 @@ from __future__ import annotations
 import base64
 import json
 import logging
-import os
 import socket
 import sqlite3
 from collections import OrderedDict
@@ -37,13 +36,12 @@ from typing import Any, Protocol
 
 import redis.asyncio
 from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from redis.exceptions import ResponseError
 from telegram import Bot, Update
 
 from bot.storage import UpdateJournal
-from bot.storage.keys import derived_key
 from bot.storage.redis import DEFAULT_PREFIX, UNREACHABLE, Breaker
+from bot.storage.sealed import Sealer
 
 log = logging.getLogger("qoldau.telegram.inbox")
 
@@ -59,22 +57,6 @@ TEND_EVERY_S = 5.0
 FORGET_CONSUMER_S = 3600.0
 GROUP = "bot"
 BATCH = 100
-
-
-class Sealer:
-    """Encrypts updates kept under way (AES-256-GCM, the update id as associated data)."""
-
-    def __init__(self, secret: bytes) -> None:
-        self._aead = AESGCM(derived_key(secret, "updates under way"))
-
-    def seal(self, update_id: int, data: bytes) -> bytes:
-        """The sealed form of an update: a fresh nonce, then the ciphertext with its tag."""
-        nonce = os.urandom(12)
-        return nonce + self._aead.encrypt(nonce, data, str(update_id).encode())
-
-    def open(self, update_id: int, sealed: bytes) -> bytes:
-        """The update again; raise InvalidTag if it was sealed with another secret or altered."""
-        return self._aead.decrypt(sealed[:12], sealed[12:], str(update_id).encode())
 
 
 class TakenIds:

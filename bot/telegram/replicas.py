@@ -25,10 +25,11 @@ from bot.storage import Store
 from bot.storage.keys import load_or_create_secret
 from bot.storage.memory import MemoryStore
 from bot.storage.redis import UNREACHABLE, RedisStore, async_client
+from bot.storage.sealed import Sealer
 from bot.storage.sqlite import DATABASE_FILE, SQLiteStore
 from bot.telegram.flood import FloodGuard
 from bot.telegram.flood_redis import RedisFloodCounter
-from bot.telegram.inbox import Inbox, LocalInbox, RedisInbox, Sealer
+from bot.telegram.inbox import Inbox, LocalInbox, RedisInbox
 from bot.telegram.ratelimit import RedisRateLimiter
 from bot.telegram.runtime import Runtime
 

@@ -16,8 +16,9 @@ from telegram import Update
 
 from bot.config import Secret
 from bot.storage.redis import async_client
+from bot.storage.sealed import Sealer
 from bot.telegram import durable
-from bot.telegram.inbox import RedisInbox, Sealer
+from bot.telegram.inbox import RedisInbox
 from tests.fakes.webhook_delivery import WebhookTelegram
 from tests.redis_server import RedisServer
 from tests.telegram.conftest import Harness, buttons

@@ -141,6 +141,12 @@ class Store(Protocol):
         Sent, it is planned again or dropped; a sender that dies leaves it due again at
         `lease_until`."""
 
+    def finish_message(self, user_key: str, kind: str, lease_until: float,
+                       then: Planned | None) -> bool:
+        """After sending a claimed message: plan the next of its series (`then`) or delete it,
+        only if it is still as the claim left it (due at `lease_until`). A person who pressed
+        Stop or sent /forget meanwhile is not planned again. Tell whether it was."""
+
     def drop_message(self, user_key: str, kind: str) -> bool:
         """Delete a planned message; tell whether there was one."""
 

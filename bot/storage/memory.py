@@ -84,6 +84,19 @@ class MemoryStore:
             self._planned[(user_key, kind)] = replace(planned, due=lease_until)
             return planned
 
+    def finish_message(self, user_key: str, kind: str, lease_until: float,
+                       then: Planned | None) -> bool:
+        """Plan the next of a sent message's series, or delete it, if still as claimed."""
+        with self._lock:
+            planned = self._planned.get((user_key, kind))
+            if planned is None or planned.due != lease_until:
+                return False
+            if then is None:
+                del self._planned[(user_key, kind)]
+            else:
+                self._planned[(user_key, kind)] = then
+            return True
+
     def drop_message(self, user_key: str, kind: str) -> bool:
         """Delete a planned message."""
         with self._lock:

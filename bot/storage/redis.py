@@ -168,6 +168,24 @@ return fields
 """
 
 
+#: After sending: plan the next message of the series (ARGV[3..]) or delete the message, only if
+#: its due time is still the claim's lease end (a person who pressed Stop meanwhile stays
+#: erased).
+FINISH_PLANNED = """
+local due = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if (not due) or tonumber(due) ~= tonumber(ARGV[2]) then return 0 end
+if #ARGV < 3 then
+  redis.call('ZREM', KEYS[1], ARGV[1])
+  redis.call('DEL', KEYS[2])
+  return 1
+end
+redis.call('HSET', KEYS[2], 'sealed', ARGV[4], 'lang', ARGV[5], 'register', ARGV[6],
+           'step', ARGV[7])
+redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
+return 1
+"""
+
+
 def day_score(day: str) -> int:
     """A day (YYYY-MM-DD) as a sortable number (YYYYMMDD)."""
     return int(day.replace("-", ""))
@@ -280,6 +298,17 @@ class RedisStore:
         values = dict(zip(fields[::2], fields[1::2], strict=True))
         return Planned(user_key, kind, base64.b64decode(values["sealed"]), values["lang"],
                        values["register"], int(values["step"]), float(values["due"]))
+
+    def finish_message(self, user_key: str, kind: str, lease_until: float,
+                       then: Planned | None) -> bool:
+        """Plan the next of a sent message's series, or delete it, if still as claimed; False
+        while Redis is down (the message is then due again when its lease ends)."""
+        fields: list[str | float | int] = [] if then is None else [
+            then.due, base64.b64encode(then.sealed_chat).decode(), then.lang, then.register,
+            then.step]
+        return bool(self._try(lambda: self.client.eval(
+            FINISH_PLANNED, 2, self._key("planned"), self._key("planned", kind, user_key),
+            f"{kind}:{user_key}", repr(lease_until), *fields), 0))
 
     def drop_message(self, user_key: str, kind: str) -> bool:
         """Delete a planned message; raise StoreUnavailable while Redis is down."""

@@ -360,6 +360,22 @@ class SQLiteStore:
         sealed, lang, register, step, due = row
         return Planned(user_key, kind, bytes(sealed), lang, register, int(step), float(due))
 
+    def finish_message(self, user_key: str, kind: str, lease_until: float,
+                       then: Planned | None) -> bool:
+        """Plan the next of a sent message's series, or delete it, if still as claimed."""
+        with self._lock:
+            if then is None:
+                cursor = self._db.execute(
+                    "DELETE FROM planned WHERE user_key = ? AND kind = ? AND due = ?",
+                    (user_key, kind, lease_until))
+            else:
+                cursor = self._db.execute(
+                    "UPDATE planned SET sealed_chat = ?, lang = ?, register = ?, step = ?, "
+                    "due = ? WHERE user_key = ? AND kind = ? AND due = ?",
+                    (then.sealed_chat, then.lang, then.register, then.step, then.due,
+                     user_key, kind, lease_until))
+        return cursor.rowcount > 0
+
     def drop_message(self, user_key: str, kind: str) -> bool:
         """Delete a planned message."""
         with self._lock:

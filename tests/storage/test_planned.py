@@ -100,3 +100,28 @@ def test_sqlite_keeps_planned_messages_across_a_restart(tmp_path: Path) -> None:
     again = SQLiteStore(path)
     assert again.claim_message(KEY, "checkin", 100.0, 400.0) == planned(due=100.0)
     again.close()
+
+
+def test_after_sending_the_next_of_the_series_is_planned_unless_stopped_meanwhile(
+        store: Store) -> None:
+    store.plan_message(planned(due=100.0))
+    claimed = store.claim_message(KEY, "checkin", 100.0, lease_until=400.5)
+    assert claimed is not None
+    assert store.finish_message(KEY, "checkin", 400.5, planned(due=900.0, step=1)) is True
+    assert store.due_messages(899.0, 10) == []
+    assert store.claim_message(KEY, "checkin", 900.0, 1200.0) == planned(due=900.0, step=1)
+    # The person pressed Stop while the message was being sent: it stays erased.
+    assert store.drop_message(KEY, "checkin") is True
+    assert store.finish_message(KEY, "checkin", 1200.0, planned(due=2000.0, step=2)) is False
+    assert store.due_messages(10_000.0, 10) == []
+
+
+def test_the_last_message_sent_is_deleted_and_a_stale_claim_changes_nothing(
+        store: Store) -> None:
+    store.plan_message(planned(due=100.0))
+    assert store.claim_message(KEY, "checkin", 100.0, lease_until=400.0) is not None
+    # A sender whose lease ran out (another took the message over) finishes nothing.
+    assert store.claim_message(KEY, "checkin", 400.0, lease_until=700.0) is not None
+    assert store.finish_message(KEY, "checkin", 400.0, None) is False
+    assert store.finish_message(KEY, "checkin", 700.0, None) is True
+    assert store.drop_message(KEY, "checkin") is False

@@ -65,13 +65,6 @@ def with_offer(kb: KnowledgeBase, reply: Reply) -> Reply:
                    buttons=buttons)
 
 
-def without_offer(reply_markup_rows: tuple[tuple[Button, ...], ...],
-                  ) -> tuple[tuple[Button, ...], ...]:
-    """Button rows without the offer's (once it is answered)."""
-    return tuple(row for row in reply_markup_rows
-                 if not any(b.action.startswith(PREFIX) for b in row))
-
-
 def checkin_screen(kb: KnowledgeBase, lang: Lang, register: Register,
                    place: Place = "one") -> Reply | None:
     """The check-in: a neutral first line (a lock screen shows it), Better / Still hard /

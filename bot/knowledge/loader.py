@@ -889,11 +889,11 @@ class _Builder:
         for doc, model in self.tip_files:
             for i, tip in enumerate(model.tips):
                 if tip.id in seen:
-                    self.problems.append(doc.problem(("tips", i, "id"), f"the id '{tip.id}' is "
-                                                     f"already used in {seen[tip.id]}; give "
-                                                     "this tip another"))
+                    self.problems.append(doc.problem(("tips", i, "id"), f"the tip id '{tip.id}' "
+                                                     f"is already used at {seen[tip.id]}"))
                     continue
-                seen[tip.id] = doc.path
+                line, column = doc.where(("tips", i, "id"))
+                seen[tip.id] = f"{doc.path}:{line}:{column}"
                 tips.append(Tip(tip.id, tip.age,
                                 MappingProxyType({lang: getattr(tip, lang).title
                                                   for lang in LANGS}),

@@ -13,7 +13,14 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from bot.language import Lang
-from bot.storage import CountRow, FeedbackRow, Planned, ScoreRow, UnansweredRow
+from bot.storage import (
+    PLANNED_KINDS,
+    CountRow,
+    FeedbackRow,
+    Planned,
+    ScoreRow,
+    UnansweredRow,
+)
 
 #: How many update ids, votes and language choices are remembered at most.
 REMEMBERED = 100_000
@@ -57,13 +64,14 @@ class MemoryStore:
     def forget(self, user_key: str) -> bool:
         """Erase everything kept about a person."""
         with self._lock:
-            planned = [key for key in self._planned if key[0] == user_key]
-            for key in planned:
-                del self._planned[key]
-            return self._languages.pop(user_key, None) is not None or bool(planned)
+            planned = [self._planned.pop((user_key, kind), None) for kind in PLANNED_KINDS]
+            return (self._languages.pop(user_key, None) is not None
+                    or any(p is not None for p in planned))
 
     def plan_message(self, planned: Planned) -> None:
         """Keep a message to send later, until the process ends."""
+        if planned.kind not in PLANNED_KINDS:
+            raise ValueError(f"unknown kind of planned message: {planned.kind}")
         with self._lock:
             self._planned[(planned.user_key, planned.kind)] = planned
 

@@ -10,9 +10,8 @@ from pathlib import Path
 import pytest
 
 from bot.storage import Planned, Store
-from bot.storage.memory import MemoryStore
-from bot.storage.redis import RedisStore
 from bot.storage.sqlite import SQLiteStore
+from tests.storage.conftest import open_store
 
 KEY, OTHER = "a" * 32, "b" * 32
 
@@ -20,13 +19,7 @@ KEY, OTHER = "a" * 32, "b" * 32
 @pytest.fixture(params=["memory", "sqlite", "redis"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     """Each store the bot can run on, empty."""
-    opened: Store
-    if request.param == "memory":
-        opened = MemoryStore()
-    elif request.param == "sqlite":
-        opened = SQLiteStore(tmp_path / "qoldau.sqlite3")
-    else:
-        opened = RedisStore.from_url(request.getfixturevalue("redis_url"))
+    opened = open_store(request.param, request, tmp_path)
     yield opened
     opened.close()
 

@@ -12,8 +12,8 @@ import redis
 from bot.storage import Store
 from bot.storage.keys import user_key
 from bot.storage.redis import RedisStore, StoreUnavailable
-from bot.storage.sqlite import SQLiteStore
 from tests.redis_server import RedisServer
+from tests.storage.conftest import open_store
 
 SECRET = b"test-secret"
 USER_ID = 987654321
@@ -22,11 +22,7 @@ USER_ID = 987654321
 @pytest.fixture(params=["sqlite", "redis"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     """Each store the bot can run on, empty."""
-    opened: Store
-    if request.param == "sqlite":
-        opened = SQLiteStore(tmp_path / "qoldau.sqlite3")
-    else:
-        opened = RedisStore.from_url(request.getfixturevalue("redis_url"))
+    opened = open_store(request.param, request, tmp_path)
     yield opened
     opened.close()
 
